@@ -1,0 +1,1 @@
+typedef int rs_placeholder_t;

@@ -1,0 +1,427 @@
+/* model/model.c -- the equations of relsim: time tables, events, right-hand side, analytic
+ * Jacobian and indicators. Section numbers are those of Hatch (2001).
+ *
+ * Time t in calendar years. Stocks y = (a, K, s, R, G, rd_b, e, F). pos(x) is the smooth
+ * positive part 0.5 (x + sqrt(x^2 + w^2)), w = numerics.smooth, used wherever the reference
+ * structure has max(x, 0): it keeps the RHS differentiable, which CVODE's error control and the
+ * sensitivities of the calibration both need. clamp(x) = pos(x) - pos(x - s_max).
+ *
+ * Exogenous (tables and events, params/baseline.cfg):
+ *   g_f(t), n(t) = labor_growth(t), rd_pub(t) = rd_public(t) + public_rd(t)
+ *   A_f(t) = exp(int g_f), L(t) = exp(int n)            frontier TFP and labour, 1 at start
+ *   channels tfp, yen, bubble, burst, pressure, asian_crisis, reform, entry, basic (events)
+ * Output and returns (sec. 2):
+ *   Y = Z a A_f K^alpha L^(1-alpha),  Z = 1/(a0 K0^alpha) so Y(start) = 1, K0 = alpha/r0
+ *   r = alpha Y / K
+ * The flip (sec. 2, 6):
+ *   B = beta R pos(1 - a)                  relational benefit: faster diffusion while behind
+ *   C = gamma R a^m                        opportunity cost near the frontier
+ * TFP (sec. 2):
+ *   da/dt = a [lambda (1-a) + B - C + eta (rd_b + rd_pub) - g_f - tfp(t)]
+ * Capital and investment (sec. 2):
+ *   dK/dt = s Y - delta K
+ *   ds/dt = (s* - s)/tau_s,  s* = clamp(s0 + sigma_R R + sigma_r (r - r_ref) + sigma_b bubble(t))
+ * Pressure and ties (sec. 2-5):
+ *   P = pos(C - B) + burst(t) + pressure(t)
+ *   dR/dt = kappa_b (1-R) pos(B - C) - kappa_e R pos(P - omega G) - reform(t) R
+ * Regionalization (sec. 3-5):
+ *   dG/dt = chi R (P + yen(t)) (1 - G/G_max) - delta_G G - asian_crisis(t) (1 - b_R R) G
+ * R&D (sec. 6):
+ *   d rd_b/dt = (rd* - rd_b)/tau_rd,  rd* = pos(rho0 + rho_a a - rho_R R a^m - rho_b bubble(t))
+ * Start-ups and closures (sec. 6):
+ *   de/dt = (e* - e)/tau_e,  e* = pos(e0 + e_g g_Y - e_R R + entry(t))
+ *   x = x0 + x_g pos(g_ref - g_Y) + x_b burst(t),  dF/dt = (e - x) F
+ * with g_Y = (dY/dt)/Y = g_a + g_f + alpha (sY/K - delta) + (1-alpha) n, g_a = (da/dt)/a.
+ * Indicators: TFP growth g_a + g_f; mpk = (dY/dt)/(dK/dt); rd_total = rd_b + rd_pub;
+ *   rd_inv_share = rd_b/(rd_b + s); basic = (theta_pub rd_pub + theta_b (1 - theta_R R) rd_b)
+ *   /(rd_pub + rd_b) + basic(t); indep = indep_max (1-R)^nu; net relational effect B - C.
+ *
+ * Every stock stays in its range by construction: a, K, F grow multiplicatively or from
+ * positive inflows; s, rd_b, e relax towards non-negative targets; R has a (1-R) building
+ * factor and an R erosion factor; G has an R P inflow (P >= 0) and G outflows. The RHS also
+ * reports a stock outside its range as a recoverable failure so that the integrator retries. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+static const double rs_pi = 3.14159265358979323846;
+
+/* ---------------------------------------------------------------- tables */
+
+/* Index j of the segment [t_j, t_{j+1}] containing t (0 <= j <= n-2); t inside the range. */
+static int table_segment(const rs_table *tab, double t) {
+  int lo = 0, hi = tab->n - 1;
+  while (hi - lo > 1) {
+    int mid = (lo + hi) / 2;
+    if (tab->t[mid] <= t)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+double rs_table_eval(const rs_table *tab, double t) {
+  int n = tab->n;
+  if (n == 1 || t <= tab->t[0]) return tab->v[0];
+  if (t >= tab->t[n - 1]) return tab->v[n - 1];
+  int j = table_segment(tab, t);
+  double w = (t - tab->t[j]) / (tab->t[j + 1] - tab->t[j]);
+  return tab->v[j] + w * (tab->v[j + 1] - tab->v[j]);
+}
+
+/* Integral from the first knot to t (negative for t before it). */
+static double table_primitive(const rs_table *tab, double t) {
+  int n = tab->n;
+  if (n == 1 || t <= tab->t[0]) return (t - tab->t[0]) * tab->v[0];
+  double sum = 0.0;
+  for (int j = 0; j + 1 < n; j++) {
+    double a = tab->t[j], b = tab->t[j + 1];
+    if (t <= a) break;
+    double hi = t < b ? t : b;
+    double vhi = rs_table_eval(tab, hi);
+    sum += 0.5 * (tab->v[j] + vhi) * (hi - a);
+  }
+  if (t > tab->t[n - 1]) sum += (t - tab->t[n - 1]) * tab->v[n - 1];
+  return sum;
+}
+
+double rs_table_integral(const rs_table *tab, double t0, double t1) {
+  return table_primitive(tab, t1) - table_primitive(tab, t0);
+}
+
+/* ---------------------------------------------------------------- events */
+
+double rs_event_value(const rs_event *ev, double t, double seg_mid) {
+  if (!ev->enabled) return 0.0;
+  switch (ev->shape) {
+    case RS_SHAPE_STEP:
+      return seg_mid > ev->start ? ev->magnitude : 0.0;
+    case RS_SHAPE_PULSE:
+      return seg_mid > ev->start && seg_mid < ev->end ? ev->magnitude : 0.0;
+    case RS_SHAPE_RAMP:
+      if (t <= ev->start) return 0.0;
+      if (t >= ev->end) return ev->magnitude;
+      return ev->magnitude * (t - ev->start) / (ev->end - ev->start);
+    case RS_SHAPE_SMOOTH_PULSE: {
+      if (t <= ev->start || t >= ev->end) return 0.0;
+      double sn = sin(rs_pi * (t - ev->start) / (ev->end - ev->start));
+      return ev->magnitude * sn * sn;
+    }
+  }
+  return 0.0;
+}
+
+/* ---------------------------------------------------------------- preparation */
+
+static int cmp_double(const void *x, const void *y) {
+  double a = *(const double *)x, b = *(const double *)y;
+  return (a > b) - (a < b);
+}
+
+void rs_model_prepare(rs_model *m, const rs_params *p) {
+  memset(m, 0, sizeof *m);
+  m->p = *p;
+  const double *v = p->v;
+  m->t0 = v[RS_P_SPAN_START];
+  m->K0 = v[RS_P_ALPHA] / v[RS_P_INIT_R_RETURN];
+  m->Z = 1.0 / (v[RS_P_INIT_A] * pow(m->K0, v[RS_P_ALPHA]));
+  /* Event edges strictly inside the span, sorted and distinct: the integrator stops at each. */
+  double t1 = v[RS_P_SPAN_END];
+  int n = 0;
+  for (int i = 0; i < p->nevents; i++) {
+    const rs_event *ev = &p->events[i];
+    if (!ev->enabled) continue;
+    double e2[2] = {ev->start, ev->end};
+    for (int k = 0; k < 2; k++)
+      if (isfinite(e2[k]) && e2[k] > m->t0 && e2[k] < t1) m->edges[n++] = e2[k];
+  }
+  qsort(m->edges, (size_t)n, sizeof m->edges[0], cmp_double);
+  int w = 0;
+  for (int i = 0; i < n; i++)
+    if (w == 0 || m->edges[i] > m->edges[w - 1]) m->edges[w++] = m->edges[i];
+  m->nedges = w;
+  m->seg_mid = m->t0;
+}
+
+void rs_model_set_segment(rs_model *m, double t_lo, double t_hi) {
+  m->seg_mid = 0.5 * (t_lo + t_hi);
+}
+
+void rs_model_initial_state(const rs_model *m, double y[RS_NSTATE]) {
+  const double *v = m->p.v;
+  y[RS_A] = v[RS_P_INIT_A];
+  y[RS_K] = m->K0;
+  y[RS_S] = v[RS_P_INIT_S];
+  y[RS_R] = v[RS_P_INIT_TIES];
+  y[RS_G] = v[RS_P_INIT_G];
+  y[RS_RDB] = v[RS_P_INIT_RDB];
+  y[RS_E] = v[RS_P_INIT_E];
+  y[RS_F] = v[RS_P_INIT_F];
+}
+
+const double *rs_model_constraints(void) {
+  /* a, K, F strictly positive; the others non-negative (R <= 1 holds by construction). */
+  static const double c[RS_NSTATE] = {2.0, 2.0, 1.0, 1.0, 1.0, 1.0, 1.0, 2.0};
+  return c;
+}
+
+/* ---------------------------------------------------------------- flows */
+
+/* Exogenous inputs at t. */
+typedef struct forcing {
+  double gf, n, rdp, W; /* W = Z A_f L^(1-alpha): Y = W a K^alpha */
+  double ch[RS_NCHANNEL];
+} forcing;
+
+static void eval_forcing(const rs_model *m, double t, forcing *f) {
+  const rs_params *p = &m->p;
+  double alpha = p->v[RS_P_ALPHA];
+  memset(f->ch, 0, sizeof f->ch);
+  for (int i = 0; i < p->nevents; i++)
+    f->ch[p->events[i].channel] += rs_event_value(&p->events[i], t, m->seg_mid);
+  f->gf = rs_table_eval(&p->tables[RS_TAB_GF], t);
+  f->n = rs_table_eval(&p->tables[RS_TAB_LABOR], t);
+  f->rdp = rs_table_eval(&p->tables[RS_TAB_RDPUB], t) + f->ch[RS_CH_PUBLIC_RD];
+  double lnA = rs_table_integral(&p->tables[RS_TAB_GF], m->t0, t);
+  double lnL = rs_table_integral(&p->tables[RS_TAB_LABOR], m->t0, t);
+  f->W = m->Z * exp(lnA + (1.0 - alpha) * lnL);
+}
+
+/* Smooth positive part and its derivative. */
+static double pos(double x, double w) { return 0.5 * (x + sqrt(x * x + w * w)); }
+static double dpos(double x, double w) { return 0.5 * (1.0 + x / sqrt(x * x + w * w)); }
+
+/* Every auxiliary of the system at (t, y): the equations of the opening comment, once. */
+typedef struct flows {
+  forcing f;
+  double Y, r, am, B, C, ga, gK, gY, P, q, sraw, sstar, rdraw, rdstar, eraw, estar, x;
+  double gfree; /* 1 - G/G_max */
+} flows;
+
+static void eval_flows(const rs_model *m, double t, const double *y, flows *fl) {
+  const double *v = m->p.v;
+  const double w = v[RS_P_SMOOTH];
+  forcing *f = &fl->f;
+  eval_forcing(m, t, f);
+  double a = y[RS_A], K = y[RS_K], s = y[RS_S], R = y[RS_R], G = y[RS_G];
+  double alpha = v[RS_P_ALPHA];
+  /* sec. 2: output, return on capital */
+  fl->Y = f->W * a * pow(K, alpha);
+  fl->r = alpha * fl->Y / K;
+  /* sec. 2, 6: the benefit and the opportunity cost of ties */
+  fl->am = pow(a, v[RS_P_M_EXP]);
+  fl->B = v[RS_P_BETA] * R * pos(1.0 - a, w);
+  fl->C = v[RS_P_GAMMA] * R * fl->am;
+  /* sec. 2: catch-up, ties and R&D drive relative TFP */
+  fl->ga = v[RS_P_LAMBDA] * (1.0 - a) + fl->B - fl->C +
+           v[RS_P_ETA] * (y[RS_RDB] + f->rdp) - f->gf - f->ch[RS_CH_TFP];
+  fl->gK = s * fl->Y / K - v[RS_P_DELTA];
+  fl->gY = fl->ga + f->gf + alpha * fl->gK + (1.0 - alpha) * f->n;
+  /* sec. 2: market-share motive keeps investment high while returns fall */
+  fl->sraw = v[RS_P_S0] + v[RS_P_SIGMA_R] * R + v[RS_P_SIGMA_RET] * (fl->r - v[RS_P_R_REF]) +
+             v[RS_P_SIGMA_B] * f->ch[RS_CH_BUBBLE];
+  fl->sstar = pos(fl->sraw, w) - pos(fl->sraw - v[RS_P_S_MAX], w);
+  /* sec. 2: pressure on the regime; sec. 3-5: the network absorbs part of it */
+  fl->P = pos(fl->C - fl->B, w) + f->ch[RS_CH_BURST] + f->ch[RS_CH_PRESSURE];
+  fl->q = fl->P - v[RS_P_OMEGA] * G;
+  fl->gfree = 1.0 - G / v[RS_P_G_MAX];
+  /* sec. 6: relational drag on R&D near the frontier, bubble diversion */
+  fl->rdraw = v[RS_P_RHO0] + v[RS_P_RHO_A] * a - v[RS_P_RHO_R] * R * fl->am -
+              v[RS_P_RHO_B] * f->ch[RS_CH_BUBBLE];
+  fl->rdstar = pos(fl->rdraw, w);
+  /* sec. 6: start-ups follow growth and are crowded out by ties; closures follow slumps */
+  fl->eraw = v[RS_P_E0] + v[RS_P_E_G] * fl->gY - v[RS_P_E_R] * R + f->ch[RS_CH_ENTRY];
+  fl->estar = pos(fl->eraw, w);
+  fl->x = v[RS_P_X0] + v[RS_P_X_G] * pos(v[RS_P_G_REF] - fl->gY, w) +
+          v[RS_P_X_B] * f->ch[RS_CH_BURST];
+}
+
+/* 0 if every stock is in range, +1 if one is out (recoverable), -1 if one is not finite. */
+static int check_state(const double *y) {
+  for (int i = 0; i < RS_NSTATE; i++)
+    if (!isfinite(y[i])) return -1;
+  if (y[RS_A] <= 0.0 || y[RS_K] <= 0.0 || y[RS_F] <= 0.0) return 1;
+  if (y[RS_S] < 0.0 || y[RS_R] < 0.0 || y[RS_R] > 1.0 || y[RS_G] < 0.0 || y[RS_RDB] < 0.0 ||
+      y[RS_E] < 0.0)
+    return 1;
+  return 0;
+}
+
+int rs_model_rhs(const rs_model *m, double t, const double *y, double *ydot) {
+  int bad = check_state(y);
+  if (bad) return bad;
+  const double *v = m->p.v;
+  const double w = v[RS_P_SMOOTH];
+  flows fl;
+  eval_flows(m, t, y, &fl);
+  const double *ch = fl.f.ch;
+  double R = y[RS_R], G = y[RS_G];
+  ydot[RS_A] = y[RS_A] * fl.ga;
+  ydot[RS_K] = y[RS_S] * fl.Y - v[RS_P_DELTA] * y[RS_K];
+  ydot[RS_S] = (fl.sstar - y[RS_S]) / v[RS_P_TAU_S];
+  /* sec. 2-5: ties are built while they pay and erode under unabsorbed pressure */
+  ydot[RS_R] = v[RS_P_KAPPA_B] * (1.0 - R) * pos(fl.B - fl.C, w) -
+               v[RS_P_KAPPA_E] * R * pos(fl.q, w) - ch[RS_CH_REFORM] * R;
+  /* sec. 3-5: networks follow pressure and the strong yen; sec. 4: bailouts blunt the crisis */
+  ydot[RS_G] = v[RS_P_CHI] * R * (fl.P + ch[RS_CH_YEN]) * fl.gfree - v[RS_P_DELTA_G] * G -
+               ch[RS_CH_CRISIS] * (1.0 - v[RS_P_B_R] * R) * G;
+  ydot[RS_RDB] = (fl.rdstar - y[RS_RDB]) / v[RS_P_TAU_RD];
+  ydot[RS_E] = (fl.estar - y[RS_E]) / v[RS_P_TAU_E];
+  ydot[RS_F] = (y[RS_E] - fl.x) * y[RS_F];
+  for (int i = 0; i < RS_NSTATE; i++)
+    if (!isfinite(ydot[i])) return -1;
+  return 0;
+}
+
+/* ---------------------------------------------------------------- Jacobian */
+
+/* Gradients (with respect to the state) of the auxiliaries, then the rows of the Jacobian:
+ * the chain rule applied to eval_flows and rs_model_rhs, term by term. */
+int rs_model_jac(const rs_model *m, double t, const double *y, double *J) {
+  enum { N = RS_NSTATE };
+  int bad = check_state(y);
+  if (bad) return bad;
+  const double *v = m->p.v;
+  const double w = v[RS_P_SMOOTH];
+  flows fl;
+  eval_flows(m, t, y, &fl);
+  const double *ch = fl.f.ch;
+  double a = y[RS_A], K = y[RS_K], s = y[RS_S], R = y[RS_R], G = y[RS_G], F = y[RS_F];
+  double alpha = v[RS_P_ALPHA], mexp = v[RS_P_M_EXP];
+  double dY[N] = {0}, dr[N] = {0}, dB[N] = {0}, dC[N] = {0}, dga[N] = {0}, dgK[N] = {0};
+  double dgY[N] = {0}, dP[N] = {0};
+  dY[RS_A] = fl.Y / a;
+  dY[RS_K] = alpha * fl.Y / K;
+  dr[RS_A] = fl.r / a;
+  dr[RS_K] = (alpha - 1.0) * fl.r / K;
+  dB[RS_A] = -v[RS_P_BETA] * R * dpos(1.0 - a, w);
+  dB[RS_R] = v[RS_P_BETA] * pos(1.0 - a, w);
+  dC[RS_A] = mexp * fl.C / a;
+  dC[RS_R] = v[RS_P_GAMMA] * fl.am;
+  double dcb = dpos(fl.C - fl.B, w);
+  for (int j = 0; j < N; j++) {
+    dga[j] = dB[j] - dC[j];
+    dP[j] = dcb * (dC[j] - dB[j]);
+  }
+  dga[RS_A] -= v[RS_P_LAMBDA];
+  dga[RS_RDB] += v[RS_P_ETA];
+  dgK[RS_A] = s * dY[RS_A] / K;
+  dgK[RS_K] = s * (dY[RS_K] / K - fl.Y / (K * K));
+  dgK[RS_S] = fl.Y / K;
+  for (int j = 0; j < N; j++) dgY[j] = dga[j] + alpha * dgK[j];
+
+  memset(J, 0, sizeof(double) * N * N);
+#define JAC(i, j) J[(j) * N + (i)]
+  /* a */
+  for (int j = 0; j < N; j++) JAC(RS_A, j) = a * dga[j];
+  JAC(RS_A, RS_A) += fl.ga;
+  /* K */
+  JAC(RS_K, RS_A) = s * dY[RS_A];
+  JAC(RS_K, RS_K) = s * dY[RS_K] - v[RS_P_DELTA];
+  JAC(RS_K, RS_S) = fl.Y;
+  /* s */
+  double dss = dpos(fl.sraw, w) - dpos(fl.sraw - v[RS_P_S_MAX], w);
+  double ts = v[RS_P_TAU_S];
+  JAC(RS_S, RS_A) = dss * v[RS_P_SIGMA_RET] * dr[RS_A] / ts;
+  JAC(RS_S, RS_K) = dss * v[RS_P_SIGMA_RET] * dr[RS_K] / ts;
+  JAC(RS_S, RS_R) = dss * v[RS_P_SIGMA_R] / ts;
+  JAC(RS_S, RS_S) = -1.0 / ts;
+  /* R */
+  double d = fl.B - fl.C, pd = pos(d, w), dpd = dpos(d, w), pq = pos(fl.q, w), dpq = dpos(fl.q, w);
+  for (int j = 0; j < N; j++)
+    JAC(RS_R, j) = v[RS_P_KAPPA_B] * (1.0 - R) * dpd * (dB[j] - dC[j]) -
+                   v[RS_P_KAPPA_E] * R * dpq * dP[j];
+  JAC(RS_R, RS_R) += -v[RS_P_KAPPA_B] * pd - v[RS_P_KAPPA_E] * pq - ch[RS_CH_REFORM];
+  JAC(RS_R, RS_G) += v[RS_P_KAPPA_E] * R * dpq * v[RS_P_OMEGA];
+  /* G */
+  double chi = v[RS_P_CHI], push = fl.P + ch[RS_CH_YEN];
+  for (int j = 0; j < N; j++) JAC(RS_G, j) = chi * R * dP[j] * fl.gfree;
+  JAC(RS_G, RS_R) += chi * push * fl.gfree + ch[RS_CH_CRISIS] * v[RS_P_B_R] * G;
+  JAC(RS_G, RS_G) += -chi * R * push / v[RS_P_G_MAX] - v[RS_P_DELTA_G] -
+                     ch[RS_CH_CRISIS] * (1.0 - v[RS_P_B_R] * R);
+  /* rd_b */
+  double drd = dpos(fl.rdraw, w) / v[RS_P_TAU_RD];
+  JAC(RS_RDB, RS_A) = drd * (v[RS_P_RHO_A] - v[RS_P_RHO_R] * R * mexp * fl.am / a);
+  JAC(RS_RDB, RS_R) = -drd * v[RS_P_RHO_R] * fl.am;
+  JAC(RS_RDB, RS_RDB) = -1.0 / v[RS_P_TAU_RD];
+  /* e */
+  double de = dpos(fl.eraw, w) / v[RS_P_TAU_E];
+  for (int j = 0; j < N; j++) JAC(RS_E, j) = de * v[RS_P_E_G] * dgY[j];
+  JAC(RS_E, RS_R) -= de * v[RS_P_E_R];
+  JAC(RS_E, RS_E) -= 1.0 / v[RS_P_TAU_E];
+  /* F: dx/dy = -x_g pos'(g_ref - g_Y) dg_Y/dy */
+  double dx = -v[RS_P_X_G] * dpos(v[RS_P_G_REF] - fl.gY, w);
+  for (int j = 0; j < N; j++) JAC(RS_F, j) = -F * dx * dgY[j];
+  JAC(RS_F, RS_E) += F;
+  JAC(RS_F, RS_F) += y[RS_E] - fl.x;
+#undef JAC
+  return 0;
+}
+
+/* ---------------------------------------------------------------- indicators */
+
+static const rs_indicator_info indicator_info[RS_NINDICATOR] = {
+    {"a", "1 (US = 1)", "TFP relative to the US"},
+    {"K", "first-year GDP", "capital stock"},
+    {"s", "share of GDP", "investment rate"},
+    {"R", "1 (0..1)", "relational ties"},
+    {"G", "index (mid-1990s = 1)", "Asian production network"},
+    {"rd_b", "share of GDP", "business R&D"},
+    {"e", "1/yr", "start-up rate"},
+    {"F", "index (start = 1)", "number of firms"},
+    {"Y", "first-year GDP", "output"},
+    {"r", "1/yr", "gross return on capital"},
+    {"tfp_growth", "1/yr", "TFP growth"},
+    {"gdp_growth", "1/yr", "GDP growth"},
+    {"mpk", "1", "marginal output per unit of capital"},
+    {"rd_total", "share of GDP", "national R&D"},
+    {"rd_inv_share", "1", "R&D share of investment"},
+    {"basic_share", "1", "basic-research share of R&D"},
+    {"indep_share", "1", "independent share of start-ups"},
+    {"closure", "1/yr", "closure rate"},
+    {"net_relational", "1/yr", "net relational effect B - C"},
+    {"B", "1/yr", "relational benefit"},
+    {"C", "1/yr", "relational opportunity cost"},
+    {"P", "1/yr", "pressure on the regime"},
+    {"rd_public", "share of GDP", "government R&D"},
+};
+
+const rs_indicator_info *rs_indicator_info_get(int i) {
+  return i >= 0 && i < RS_NINDICATOR ? &indicator_info[i] : NULL;
+}
+
+int rs_indicator_find(const char *name) {
+  for (int i = 0; i < RS_NINDICATOR; i++)
+    if (strcmp(indicator_info[i].name, name) == 0) return i;
+  return -1;
+}
+
+void rs_model_indicators(const rs_model *m, double t, const double *y, double *out) {
+  const double *v = m->p.v;
+  flows fl;
+  eval_flows(m, t, y, &fl);
+  for (int i = 0; i < RS_NSTATE; i++) out[i] = y[i];
+  double R = y[RS_R], rdb = y[RS_RDB], rdp = fl.f.rdp;
+  double dK = y[RS_S] * fl.Y - v[RS_P_DELTA] * y[RS_K];
+  out[RS_I_Y] = fl.Y;
+  out[RS_I_RET] = fl.r;
+  out[RS_I_TFP_GROWTH] = fl.ga + fl.f.gf;
+  out[RS_I_GDP_GROWTH] = fl.gY;
+  out[RS_I_MPK] = fl.gY * fl.Y / dK;
+  out[RS_I_RD_TOTAL] = rdb + rdp;
+  out[RS_I_RD_INV_SHARE] = rdb / (rdb + y[RS_S]);
+  out[RS_I_BASIC_SHARE] =
+      (v[RS_P_THETA_PUB] * rdp + v[RS_P_THETA_B] * (1.0 - v[RS_P_THETA_R] * R) * rdb) /
+          (rdp + rdb) +
+      fl.f.ch[RS_CH_BASIC];
+  out[RS_I_INDEP_SHARE] = v[RS_P_INDEP_MAX] * pow(1.0 - R, v[RS_P_INDEP_NU]);
+  out[RS_I_CLOSURE] = fl.x;
+  out[RS_I_NET_RELATIONAL] = fl.B - fl.C;
+  out[RS_I_BENEFIT] = fl.B;
+  out[RS_I_COST] = fl.C;
+  out[RS_I_PRESSURE] = fl.P;
+  out[RS_I_RD_PUBLIC] = rdp;
+}

@@ -1,0 +1,45 @@
+/* plots/plots.h -- figures for screens, reports and papers, drawn by gnuplot from series.csv.
+ * This module writes a gnuplot script next to every figure, so that a user can edit it and
+ * re-run it (`cd DIR/plots && gnuplot overview.gp`), and runs gnuplot, when it is installed,
+ * to make a PNG (screen) and a PDF (papers) from each. It reads only the CSV layout (column
+ * names from model/) and never the model itself. */
+#ifndef RS_PLOTS_H
+#define RS_PLOTS_H
+
+#include "util.h"
+
+/* A figure of the paper drawn on a model line: a point (year), or a mean over a span
+ * (year..year_end, drawn as a segment), with an optional range bar lo..hi. */
+typedef struct rs_plot_point {
+  char indicator[32]; /* series.csv column, e.g. "a" */
+  double year;        /* yr */
+  double year_end;    /* yr, or NAN for a point */
+  double value;       /* in the indicator's units; NAN when only a range is known */
+  double lo, hi;      /* range (NAN = no bar) */
+  char label[64];     /* short citation, e.g. "Cameron (sec. 2)" */
+} rs_plot_point;
+
+/* The paper's figures drawn by default on the run figures (the four Cameron points of relative
+ * TFP, the investment and return figures, start-up rates, ...). Sets *pts; returns the count. */
+int rs_plots_paper_points(const rs_plot_point **pts);
+
+/* What rs_plots_run did. */
+typedef struct rs_plots_report {
+  int nscripts;      /* .gp scripts written */
+  int nimages;       /* PNG and PDF files made */
+  int rendered;      /* 1 if gnuplot ran for every script */
+  char gnuplot[512]; /* the gnuplot used, or "" */
+  char why_not[512]; /* one line: why there are no images (gnuplot missing, or its error) */
+} rs_plots_report;
+
+/* Draw the figures of a run whose series.csv is in dir: dir/plots/overview.{gp,png,pdf} (six
+ * panels: relative TFP; investment rate and return on capital; relational ties and the Asian
+ * network; R&D; start-up and closure rates; net relational effect B - C) and one figure per
+ * panel. Every axis is labelled with its units; pts are drawn as points on the model lines.
+ * gnuplot is looked up as $RELSIM_GNUPLOT, else `gnuplot` on PATH. Without gnuplot the scripts
+ * are still written, RS_OK is returned and rep->why_not says why there are no images. Every
+ * file is written under a temporary name and renamed when complete. */
+rs_status rs_plots_run(const char *dir, const rs_plot_point *pts, int npts, rs_plots_report *rep,
+                       rs_error *err);
+
+#endif /* RS_PLOTS_H */

@@ -1,0 +1,194 @@
+/* sim/sim.c -- run the model through the solver and compute the indicators on the output grid.
+ * This file contains the glue between the economics (model/) and the integrator (solver/):
+ * callbacks that adapt rs_model_rhs/jac to rs_ode, the output grid, and failure messages that
+ * say which year, which setting and which state. */
+#include "sim.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct rs_sim {
+  rs_solver *solver;
+  rs_model model;
+  int cap;       /* rows allocated in tout and yout */
+  double *tout;  /* output times */
+  double *yout;  /* states at the output times */
+};
+
+void rs_series_init(rs_series *s) { memset(s, 0, sizeof *s); }
+
+void rs_series_free(rs_series *s) {
+  if (!s) return;
+  free(s->year);
+  free(s->ind);
+  memset(s, 0, sizeof *s);
+}
+
+rs_sim *rs_sim_alloc(rs_error *err) {
+  rs_sim *sim = calloc(1, sizeof *sim);
+  if (!sim) {
+    rs_fail(err, RS_ERR_NOMEM, "out of memory");
+    return NULL;
+  }
+  sim->solver = rs_solver_alloc(RS_NSTATE, err);
+  if (!sim->solver) {
+    free(sim);
+    return NULL;
+  }
+  return sim;
+}
+
+void rs_sim_free(rs_sim *sim) {
+  if (!sim) return;
+  free(sim->yout);
+  free(sim->tout);
+  rs_solver_free(sim->solver);
+  free(sim);
+}
+
+const rs_model *rs_sim_model(const rs_sim *sim) { return &sim->model; }
+
+rs_solver_options rs_sim_solver_options(const rs_params *p) {
+  rs_solver_options o = rs_solver_default_options();
+  o.method = p->v[RS_P_SOLVER_METHOD] == 1.0 ? RS_METHOD_ADAMS : RS_METHOD_BDF;
+  o.rtol = p->v[RS_P_SOLVER_RTOL];
+  o.atol = p->v[RS_P_SOLVER_ATOL];
+  o.max_steps = (long)p->v[RS_P_SOLVER_MAX_STEPS];
+  o.max_step = p->v[RS_P_SOLVER_MAX_STEP];
+  return o;
+}
+
+int rs_sim_output_times(const rs_params *p, double *t) {
+  double t0 = p->v[RS_P_SPAN_START], t1 = p->v[RS_P_SPAN_END], h = p->v[RS_P_SPAN_OUTPUT_STEP];
+  /* t0 + i h rather than repeated addition, so the grid has no drift; a point within 1e-9 yr of
+   * the end is the end. */
+  int n = 0;
+  for (long i = 0;; i++) {
+    double ti = t0 + (double)i * h;
+    if (ti > t1 - 1e-9) break;
+    if (t) t[n] = ti;
+    n++;
+  }
+  if (t) t[n] = t1;
+  return n + 1;
+}
+
+/* ---------------------------------------------------------------- callbacks */
+
+static int cb_rhs(double t, const double *y, double *ydot, void *user) {
+  return rs_model_rhs(user, t, y, ydot);
+}
+
+static int cb_jac(double t, const double *y, double *J, void *user) {
+  return rs_model_jac(user, t, y, J);
+}
+
+static void cb_segment(double t_lo, double t_hi, void *user) {
+  rs_model_set_segment(user, t_lo, t_hi);
+}
+
+static const char *const state_names[RS_NSTATE] = {"a", "K", "s", "R", "G", "rd_b", "e", "F"};
+
+/* ---------------------------------------------------------------- buffers */
+
+static rs_status reserve(rs_sim *sim, rs_series *out, int rows, rs_error *err) {
+  if (rows > sim->cap) {
+    double *t = realloc(sim->tout, sizeof(double) * (size_t)rows);
+    if (t) sim->tout = t;
+    double *y = realloc(sim->yout, sizeof(double) * (size_t)rows * RS_NSTATE);
+    if (y) sim->yout = y;
+    if (!t || !y) return rs_fail(err, RS_ERR_NOMEM, "out of memory for %d output rows", rows);
+    sim->cap = rows;
+  }
+  if (rows > out->cap) {
+    double *yr = realloc(out->year, sizeof(double) * (size_t)rows);
+    if (yr) out->year = yr;
+    double *ind = realloc(out->ind, sizeof(double) * (size_t)rows * RS_NINDICATOR);
+    if (ind) out->ind = ind;
+    if (!yr || !ind) return rs_fail(err, RS_ERR_NOMEM, "out of memory for %d output rows", rows);
+    out->cap = rows;
+  }
+  return RS_OK;
+}
+
+/* ---------------------------------------------------------------- indicators */
+
+/* Flows at an output time are those of the segment that starts there (the right limit: an
+ * event that begins in 1991.0 already acts in the 1991 row), except at the last time, which
+ * belongs to the segment that ends there. */
+static void fill_indicators(rs_sim *sim, rs_series *out, int nrows) {
+  rs_model *m = &sim->model;
+  double t0 = m->t0, t1 = sim->tout[nrows - 1];
+  for (int i = 0; i < nrows; i++) {
+    double t = sim->tout[i];
+    double lo = t0, hi = t1;
+    for (int k = 0; k < m->nedges; k++) {
+      double e = m->edges[k];
+      if (i == nrows - 1 ? e < t : e <= t)
+        lo = e;
+      else if (e < hi) {
+        hi = e;
+        break;
+      }
+    }
+    rs_model_set_segment(m, lo, hi);
+    out->year[i] = t;
+    rs_model_indicators(m, t, sim->yout + (size_t)i * RS_NSTATE,
+                        out->ind + (size_t)i * RS_NINDICATOR);
+  }
+  out->nrows = nrows;
+}
+
+/* ---------------------------------------------------------------- failures */
+
+static const char *hint_for(int failure) {
+  switch (failure) {
+    case RS_FAIL_TOO_MUCH_WORK: return "raise 'solver.max_steps' or loosen 'solver.rtol'";
+    case RS_FAIL_TOO_MUCH_ACC: return "loosen 'solver.rtol' or 'solver.atol'";
+    case RS_FAIL_ERR_TEST:
+    case RS_FAIL_CONV:
+      return "the step size collapsed: look for extreme parameter values, or try "
+             "'solver.method = \"bdf\"'";
+    case RS_FAIL_RHS:
+      return "a stock left its physical range or became NaN: look for extreme parameter values";
+    default: return "see the CVODES message";
+  }
+}
+
+static rs_status run_failed(rs_sim *sim, const rs_params *p, rs_error *err) {
+  char inner[sizeof err->msg];
+  snprintf(inner, sizeof inner, "%s", err->msg);
+  const char *at = strstr(inner, " at t = ");
+  double year = at ? strtod(at + 8, NULL) : NAN;
+  return rs_fail(err, RS_ERR_RUN,
+                 "the run failed in simulated year %.3f (span %g-%g, solver.rtol = %g, "
+                 "solver.max_steps = %g): %s. Hint: %s",
+                 year, p->v[RS_P_SPAN_START], p->v[RS_P_SPAN_END], p->v[RS_P_SOLVER_RTOL],
+                 p->v[RS_P_SOLVER_MAX_STEPS], inner,
+                 hint_for(rs_solver_last_failure(sim->solver)));
+}
+
+/* ---------------------------------------------------------------- the run */
+
+rs_status rs_sim_run(rs_sim *sim, const rs_params *p, rs_series *out, rs_solver_stats *stats,
+                     rs_error *err) {
+  out->nrows = 0;
+  int nrows = rs_sim_output_times(p, NULL);
+  rs_status st = reserve(sim, out, nrows, err);
+  if (st != RS_OK) return st;
+  rs_sim_output_times(p, sim->tout);
+  rs_model *m = &sim->model;
+  rs_model_prepare(m, p);
+  double y0[RS_NSTATE];
+  rs_model_initial_state(m, y0);
+  rs_ode ode = {RS_NSTATE, cb_rhs,   cb_jac, cb_segment, NULL, m, rs_model_constraints(),
+                state_names};
+  rs_solver_options opt = rs_sim_solver_options(p);
+  st = rs_solver_integrate(sim->solver, &ode, &opt, m->t0, y0, m->edges, m->nedges, sim->tout,
+                           nrows, sim->yout, stats, err);
+  if (st == RS_ERR_RUN) return run_failed(sim, p, err);
+  if (st != RS_OK) return st;
+  fill_indicators(sim, out, nrows);
+  return RS_OK;
+}

@@ -1,0 +1,51 @@
+/* sim/sim.h -- one model run: the prepared model integrated by the solver onto the output grid,
+ * with every indicator computed at every output time.
+ * This module joins model/ (economics) and solver/ (numerics); the command line, the benchmark
+ * and the calibration all run the model through it. It reads and writes no files. */
+#ifndef RS_SIM_H
+#define RS_SIM_H
+
+#include "model.h"
+#include "solver.h"
+
+/* The result of a run: one row per output time, RS_NINDICATOR values per row. */
+typedef struct rs_series {
+  int nrows;
+  double *year; /* nrows output times, yr */
+  double *ind;  /* nrows * RS_NINDICATOR values, row-major, columns as rs_indicator */
+  int cap;      /* rows allocated */
+} rs_series;
+
+void rs_series_init(rs_series *s);
+void rs_series_free(rs_series *s); /* a series set up by rs_series_init; NULL is a no-op */
+/* Value of indicator col at row i. */
+static inline double rs_series_at(const rs_series *s, int i, int col) {
+  return s->ind[(size_t)i * RS_NINDICATOR + (size_t)col];
+}
+
+/* A reusable run workspace (solver, model, buffers). A run does no allocation once the buffers
+ * are large enough, so repeated runs (benchmark, calibration) cost only the integration. One per
+ * thread. */
+typedef struct rs_sim rs_sim;
+
+rs_sim *rs_sim_alloc(rs_error *err);
+void rs_sim_free(rs_sim *sim); /* NULL is a no-op */
+
+/* The solver options a parameter set asks for (solver.* settings). */
+rs_solver_options rs_sim_solver_options(const rs_params *p);
+
+/* Number of output times for p (span.start to span.end every span.output_step, plus span.end
+ * when the step does not land on it) and the times themselves into t (may be NULL). */
+int rs_sim_output_times(const rs_params *p, double *t);
+
+/* Run p (which must have passed rs_params_validate) from span.start to span.end. out receives
+ * the series (its buffers grow as needed and are kept for the next run); stats may be NULL. On
+ * failure (RS_ERR_RUN) err says which year, which state, which CVODE flag, and which setting to
+ * change; out is then left empty (nrows = 0). */
+rs_status rs_sim_run(rs_sim *sim, const rs_params *p, rs_series *out, rs_solver_stats *stats,
+                     rs_error *err);
+
+/* The model as last prepared by rs_sim_run (for indicator evaluations by callers). */
+const rs_model *rs_sim_model(const rs_sim *sim);
+
+#endif /* RS_SIM_H */

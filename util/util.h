@@ -1,0 +1,92 @@
+/* util/util.h -- shared plumbing for every relsim module.
+ * This file contains the status codes and error messages that cross module boundaries, atomic
+ * output files (write to a temporary name, rename when complete), SHA-256 of input files, and
+ * small string helpers. It knows nothing of the model, of libconfig or of CVODE. */
+#ifndef RS_UTIL_H
+#define RS_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Result codes. Every public function of every module returns one of these. */
+typedef enum rs_status {
+  RS_OK = 0,       /* success */
+  RS_ERR_INPUT,    /* bad input: a parameter file, a setting, a command-line value (exit 2) */
+  RS_ERR_RUN,      /* the model run failed: the integrator gave up (exit 1) */
+  RS_ERR_IO,       /* a file could not be read or written (exit 1) */
+  RS_ERR_NOMEM,    /* out of memory (exit 1) */
+  RS_ERR_INTERRUPT /* interrupted by the user (SIGINT, exit 130) */
+} rs_status;
+
+/* Short English name of a status ("bad input", ...). Never NULL. */
+const char *rs_strerror(rs_status st);
+
+/* Process exit status for a status: 0, 2 for bad input, 130 for an interrupt, 1 otherwise. */
+int rs_exit_code(rs_status st);
+
+/* A one-line, human-readable error message filled in by whichever function failed. Callers
+ * print it; nothing inside the library prints errors itself. */
+typedef struct rs_error {
+  char msg[1536];
+} rs_error;
+
+/* Format msg into err (printf-style) and return st, so a failure path is one line:
+ *   return rs_fail(err, RS_ERR_INPUT, "%s:%d: unknown setting '%s'", file, line, name);
+ * err may be NULL (the message is dropped). */
+rs_status rs_fail(rs_error *err, rs_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* An output file written atomically: the data go to PATH.tmp.XXXXXX in the same directory and
+ * the file is renamed to PATH only by rs_afile_commit, so a failure never leaves a truncated
+ * file and never overwrites good results. */
+typedef struct rs_afile {
+  FILE *fp;         /* write here between open and commit */
+  char path[4096];  /* final name */
+  char tmp[4096];   /* temporary name */
+} rs_afile;
+
+/* Open a temporary file beside path. On failure err names the file and the reason. */
+rs_status rs_afile_open(rs_afile *f, const char *path, rs_error *err);
+/* Flush, close and rename to the final name. On any failure the temporary file is removed. */
+rs_status rs_afile_commit(rs_afile *f, rs_error *err);
+/* Close and remove the temporary file (no-op if not open). */
+void rs_afile_abort(rs_afile *f);
+/* Write a whole string to path atomically. */
+rs_status rs_write_file(const char *path, const char *text, rs_error *err);
+
+/* Create a directory and its parents (like mkdir -p). */
+rs_status rs_mkdir_p(const char *path, rs_error *err);
+
+/* SHA-256 of a memory block; out receives 32 bytes. */
+void rs_sha256(const void *data, size_t len, uint8_t out[32]);
+/* SHA-256 of a file as 64 lowercase hex digits and a NUL. */
+rs_status rs_sha256_file(const char *path, char hex[65], rs_error *err);
+
+/* Levenshtein distance between two strings (for "did you mean" suggestions). */
+size_t rs_edit_distance(const char *a, const char *b);
+
+/* A growable string buffer. rs_buf_free(NULL-initialised buffer) is a no-op. */
+typedef struct rs_buf {
+  char *data; /* NUL-terminated, owned */
+  size_t len;
+  size_t cap;
+  int failed; /* set once an allocation failed; further appends are ignored */
+} rs_buf;
+void rs_buf_init(rs_buf *b);
+void rs_buf_free(rs_buf *b);
+void rs_buf_printf(rs_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rs_buf_vprintf(rs_buf *b, const char *fmt, va_list ap);
+
+/* Format a double so that reading it back with strtod gives the same bits ("%.17g", trimmed to
+ * the shortest representation that round-trips). buf must hold at least 32 bytes. Always
+ * contains a '.' or an exponent so that libconfig reads it as a float. */
+const char *rs_format_double(double x, char buf[32]);
+
+/* Directory part of a path ("a/b/c.cfg" -> "a/b", "c.cfg" -> "."), into out of size n. */
+void rs_dirname(const char *path, char *out, size_t n);
+/* Join dir and rel unless rel is absolute, into out of size n. */
+void rs_path_join(const char *dir, const char *rel, char *out, size_t n);
+
+#endif /* RS_UTIL_H */
