@@ -1,1 +1,48 @@
-int main(void) { return 0; }
+/* cli/main.c -- entry point of the relsim program: dispatch to the subcommands.
+ * This file contains the top-level --help and --version and nothing else. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "solver.h"
+
+static const char usage[] =
+    "relsim " RS_VERSION
+    " -- a system-dynamics model of Japan's techno-industrial regime, 1955-2000 and beyond,\n"
+    "after W. Hatch (2001), \"Regionalizing Relationalism\" (MIT Japan Program WP 01.07).\n"
+    "\n"
+    "Usage: relsim COMMAND [OPTIONS]\n"
+    "\n"
+    "Commands:\n"
+    "  run FILE      run a scenario: series.csv, manifest.cfg and figures in a directory\n"
+    "  params        list every parameter with its units, default, bounds and meaning\n"
+    "  bench [FILE]  time repeated runs of a scenario (runs per second)\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help     this text (each command has its own: relsim run --help)\n"
+    "  -V, --version  versions of relsim and of the libraries it uses\n"
+    "\n"
+    "Start with:  relsim run params/baseline.cfg -o out/baseline\n"
+    "Exit status: 0 success, 1 failed run or file error, 2 bad input, 130 interrupted.\n";
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fputs(usage, stderr);
+    return 2;
+  }
+  const char *cmd = argv[1];
+  if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+    fputs(usage, stdout);
+    return 0;
+  }
+  if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
+    printf("relsim %s\n%s\nlibconfig %s\n", RS_VERSION, rs_solver_version(),
+           rs_params_libconfig_version());
+    return 0;
+  }
+  if (strcmp(cmd, "run") == 0) return rs_cmd_run(argc - 1, argv + 1);
+  if (strcmp(cmd, "params") == 0) return rs_cmd_params(argc - 1, argv + 1);
+  if (strcmp(cmd, "bench") == 0) return rs_cmd_bench(argc - 1, argv + 1);
+  rs_cli_error("unknown command '%s' (commands: run, params, bench; see relsim --help)", cmd);
+  return 2;
+}

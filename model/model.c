@@ -4,7 +4,8 @@
  * Time t in calendar years. Stocks y = (a, K, s, R, G, rd_b, e, F). pos(x) is the smooth
  * positive part 0.5 (x + sqrt(x^2 + w^2)), w = numerics.smooth, used wherever the reference
  * structure has max(x, 0): it keeps the RHS differentiable, which CVODE's error control and the
- * sensitivities of the calibration both need. clamp(x) = pos(x) - pos(x - s_max).
+ * sensitivities of the calibration both need. clamp(x; c) = pos(x) - pos(x - c) keeps a target
+ * smoothly within [0, c].
  *
  * Exogenous (tables and events, params/baseline.cfg):
  *   g_f(t), n(t) = labor_growth(t), rd_pub(t) = rd_public(t) + public_rd(t)
@@ -20,16 +21,18 @@
  *   da/dt = a [lambda (1-a) + B - C + eta (rd_b + rd_pub) - g_f - tfp(t)]
  * Capital and investment (sec. 2):
  *   dK/dt = s Y - delta K
- *   ds/dt = (s* - s)/tau_s,  s* = clamp(s0 + sigma_R R + sigma_r (r - r_ref) + sigma_b bubble(t))
+ *   ds/dt = (s* - s)/tau_s,
+ *   s* = clamp(s0 + sigma_R R + sigma_r (r - r_ref) + sigma_b bubble(t); s_max)
  * Pressure and ties (sec. 2-5):
  *   P = pos(C - B) + burst(t) + pressure(t)
  *   dR/dt = kappa_b (1-R) pos(B - C) - kappa_e R pos(P - omega G) - reform(t) R
  * Regionalization (sec. 3-5):
  *   dG/dt = chi R (P + yen(t)) (1 - G/G_max) - delta_G G - asian_crisis(t) (1 - b_R R) G
  * R&D (sec. 6):
- *   d rd_b/dt = (rd* - rd_b)/tau_rd,  rd* = pos(rho0 + rho_a a - rho_R R a^m - rho_b bubble(t))
+ *   d rd_b/dt = (rd* - rd_b)/tau_rd,
+ *   rd* = clamp(rho0 + rho_a a - rho_R R a^m - rho_b bubble(t); rd_max)
  * Start-ups and closures (sec. 6):
- *   de/dt = (e* - e)/tau_e,  e* = pos(e0 + e_g g_Y - e_R R + entry(t))
+ *   de/dt = (e* - e)/tau_e,  e* = clamp(e0 + e_g g_Y - e_R R + entry(t); e_max)
  *   x = x0 + x_g pos(g_ref - g_Y) + x_b burst(t),  dF/dt = (e - x) F
  * with g_Y = (dY/dt)/Y = g_a + g_f + alpha (sY/K - delta) + (1-alpha) n, g_a = (da/dt)/a.
  * Indicators: TFP growth g_a + g_f; mpk = (dY/dt)/(dK/dt); rd_total = rd_b + rd_pub;
@@ -92,6 +95,17 @@ double rs_table_integral(const rs_table *tab, double t0, double t1) {
   return table_primitive(tab, t1) - table_primitive(tab, t0);
 }
 
+/* table_primitive from the integrals at the knots precomputed in cum: O(log n), for the RHS. */
+static double table_primitive_fast(const rs_table *tab, const double *cum, double t) {
+  int n = tab->n;
+  if (n == 1 || t <= tab->t[0]) return (t - tab->t[0]) * tab->v[0];
+  if (t >= tab->t[n - 1]) return cum[n - 1] + (t - tab->t[n - 1]) * tab->v[n - 1];
+  int j = table_segment(tab, t);
+  double h = t - tab->t[j];
+  double slope = (tab->v[j + 1] - tab->v[j]) / (tab->t[j + 1] - tab->t[j]);
+  return cum[j] + h * (tab->v[j] + 0.5 * slope * h);
+}
+
 /* ---------------------------------------------------------------- events */
 
 double rs_event_value(const rs_event *ev, double t, double seg_mid) {
@@ -128,6 +142,11 @@ void rs_model_prepare(rs_model *m, const rs_params *p) {
   m->t0 = v[RS_P_SPAN_START];
   m->K0 = v[RS_P_ALPHA] / v[RS_P_INIT_R_RETURN];
   m->Z = 1.0 / (v[RS_P_INIT_A] * pow(m->K0, v[RS_P_ALPHA]));
+  for (int k = 0; k < RS_NTABLE; k++) {
+    const rs_table *tab = &p->tables[k];
+    for (int j = 0; j < tab->n; j++) m->cum[k][j] = table_primitive(tab, tab->t[j]);
+    m->prim0[k] = table_primitive(tab, m->t0);
+  }
   /* Event edges strictly inside the span, sorted and distinct: the integrator stops at each. */
   double t1 = v[RS_P_SPAN_END];
   int n = 0;
@@ -185,14 +204,20 @@ static void eval_forcing(const rs_model *m, double t, forcing *f) {
   f->gf = rs_table_eval(&p->tables[RS_TAB_GF], t);
   f->n = rs_table_eval(&p->tables[RS_TAB_LABOR], t);
   f->rdp = rs_table_eval(&p->tables[RS_TAB_RDPUB], t) + f->ch[RS_CH_PUBLIC_RD];
-  double lnA = rs_table_integral(&p->tables[RS_TAB_GF], m->t0, t);
-  double lnL = rs_table_integral(&p->tables[RS_TAB_LABOR], m->t0, t);
+  double lnA =
+      table_primitive_fast(&p->tables[RS_TAB_GF], m->cum[RS_TAB_GF], t) - m->prim0[RS_TAB_GF];
+  double lnL = table_primitive_fast(&p->tables[RS_TAB_LABOR], m->cum[RS_TAB_LABOR], t) -
+               m->prim0[RS_TAB_LABOR];
   f->W = m->Z * exp(lnA + (1.0 - alpha) * lnL);
 }
 
 /* Smooth positive part and its derivative. */
-static double pos(double x, double w) { return 0.5 * (x + sqrt(x * x + w * w)); }
-static double dpos(double x, double w) { return 0.5 * (1.0 + x / sqrt(x * x + w * w)); }
+static double pos(double x, double w) {
+  return 0.5 * (x + sqrt(x * x + w * w));
+}
+static double dpos(double x, double w) {
+  return 0.5 * (1.0 + x / sqrt(x * x + w * w));
+}
 
 /* Every auxiliary of the system at (t, y): the equations of the opening comment, once. */
 typedef struct flows {
@@ -216,8 +241,8 @@ static void eval_flows(const rs_model *m, double t, const double *y, flows *fl) 
   fl->B = v[RS_P_BETA] * R * pos(1.0 - a, w);
   fl->C = v[RS_P_GAMMA] * R * fl->am;
   /* sec. 2: catch-up, ties and R&D drive relative TFP */
-  fl->ga = v[RS_P_LAMBDA] * (1.0 - a) + fl->B - fl->C +
-           v[RS_P_ETA] * (y[RS_RDB] + f->rdp) - f->gf - f->ch[RS_CH_TFP];
+  fl->ga = v[RS_P_LAMBDA] * (1.0 - a) + fl->B - fl->C + v[RS_P_ETA] * (y[RS_RDB] + f->rdp) - f->gf -
+           f->ch[RS_CH_TFP];
   fl->gK = s * fl->Y / K - v[RS_P_DELTA];
   fl->gY = fl->ga + f->gf + alpha * fl->gK + (1.0 - alpha) * f->n;
   /* sec. 2: market-share motive keeps investment high while returns fall */
@@ -231,28 +256,46 @@ static void eval_flows(const rs_model *m, double t, const double *y, flows *fl) 
   /* sec. 6: relational drag on R&D near the frontier, bubble diversion */
   fl->rdraw = v[RS_P_RHO0] + v[RS_P_RHO_A] * a - v[RS_P_RHO_R] * R * fl->am -
               v[RS_P_RHO_B] * f->ch[RS_CH_BUBBLE];
-  fl->rdstar = pos(fl->rdraw, w);
+  fl->rdstar = pos(fl->rdraw, w) - pos(fl->rdraw - v[RS_P_RD_MAX], w);
   /* sec. 6: start-ups follow growth and are crowded out by ties; closures follow slumps */
   fl->eraw = v[RS_P_E0] + v[RS_P_E_G] * fl->gY - v[RS_P_E_R] * R + f->ch[RS_CH_ENTRY];
-  fl->estar = pos(fl->eraw, w);
-  fl->x = v[RS_P_X0] + v[RS_P_X_G] * pos(v[RS_P_G_REF] - fl->gY, w) +
-          v[RS_P_X_B] * f->ch[RS_CH_BURST];
+  fl->estar = pos(fl->eraw, w) - pos(fl->eraw - v[RS_P_E_MAX], w);
+  fl->x =
+      v[RS_P_X0] + v[RS_P_X_G] * pos(v[RS_P_G_REF] - fl->gY, w) + v[RS_P_X_B] * f->ch[RS_CH_BURST];
 }
 
-/* 0 if every stock is in range, +1 if one is out (recoverable), -1 if one is not finite. */
+/* How far a stock may stray outside its range before the RHS refuses it. Newton iterates and
+ * the interpolant of the integrator land a rounding error beyond a bound that the exact
+ * solution only touches (R resting at 1, G decaying to 0); refusing those would stop a sound run.
+ * Within this margin the flows see the stock clamped to its range. */
+#define RS_RANGE_SLACK 1e-3
+
+/* 0 if every stock is in range (within the slack), +1 if one is out (recoverable: the integrator
+ * retries a smaller step), -1 if one is not finite. */
 static int check_state(const double *y) {
   for (int i = 0; i < RS_NSTATE; i++)
     if (!isfinite(y[i])) return -1;
   if (y[RS_A] <= 0.0 || y[RS_K] <= 0.0 || y[RS_F] <= 0.0) return 1;
-  if (y[RS_S] < 0.0 || y[RS_R] < 0.0 || y[RS_R] > 1.0 || y[RS_G] < 0.0 || y[RS_RDB] < 0.0 ||
-      y[RS_E] < 0.0)
+  if (y[RS_S] < -RS_RANGE_SLACK || y[RS_R] < -RS_RANGE_SLACK || y[RS_R] > 1.0 + RS_RANGE_SLACK ||
+      y[RS_G] < -RS_RANGE_SLACK || y[RS_RDB] < -RS_RANGE_SLACK || y[RS_E] < -RS_RANGE_SLACK)
     return 1;
   return 0;
 }
 
-int rs_model_rhs(const rs_model *m, double t, const double *y, double *ydot) {
-  int bad = check_state(y);
+/* The state with every stock clamped to its physical range. */
+static void clamp_state(const double *y, double *yc) {
+  for (int i = 0; i < RS_NSTATE; i++) yc[i] = y[i] > 0.0 ? y[i] : 0.0;
+  yc[RS_A] = y[RS_A];
+  yc[RS_K] = y[RS_K];
+  yc[RS_F] = y[RS_F];
+  if (yc[RS_R] > 1.0) yc[RS_R] = 1.0;
+}
+
+int rs_model_rhs(const rs_model *m, double t, const double *y_in, double *ydot) {
+  int bad = check_state(y_in);
   if (bad) return bad;
+  double y[RS_NSTATE];
+  clamp_state(y_in, y);
   const double *v = m->p.v;
   const double w = v[RS_P_SMOOTH];
   flows fl;
@@ -280,10 +323,12 @@ int rs_model_rhs(const rs_model *m, double t, const double *y, double *ydot) {
 
 /* Gradients (with respect to the state) of the auxiliaries, then the rows of the Jacobian:
  * the chain rule applied to eval_flows and rs_model_rhs, term by term. */
-int rs_model_jac(const rs_model *m, double t, const double *y, double *J) {
+int rs_model_jac(const rs_model *m, double t, const double *y_in, double *J) {
   enum { N = RS_NSTATE };
-  int bad = check_state(y);
+  int bad = check_state(y_in);
   if (bad) return bad;
+  double y[RS_NSTATE];
+  clamp_state(y_in, y);
   const double *v = m->p.v;
   const double w = v[RS_P_SMOOTH];
   flows fl;
@@ -314,7 +359,7 @@ int rs_model_jac(const rs_model *m, double t, const double *y, double *J) {
   for (int j = 0; j < N; j++) dgY[j] = dga[j] + alpha * dgK[j];
 
   memset(J, 0, sizeof(double) * N * N);
-#define JAC(i, j) J[(j) * N + (i)]
+#define JAC(i, j) J[(j)*N + (i)]
   /* a */
   for (int j = 0; j < N; j++) JAC(RS_A, j) = a * dga[j];
   JAC(RS_A, RS_A) += fl.ga;
@@ -332,8 +377,8 @@ int rs_model_jac(const rs_model *m, double t, const double *y, double *J) {
   /* R */
   double d = fl.B - fl.C, pd = pos(d, w), dpd = dpos(d, w), pq = pos(fl.q, w), dpq = dpos(fl.q, w);
   for (int j = 0; j < N; j++)
-    JAC(RS_R, j) = v[RS_P_KAPPA_B] * (1.0 - R) * dpd * (dB[j] - dC[j]) -
-                   v[RS_P_KAPPA_E] * R * dpq * dP[j];
+    JAC(RS_R, j) =
+        v[RS_P_KAPPA_B] * (1.0 - R) * dpd * (dB[j] - dC[j]) - v[RS_P_KAPPA_E] * R * dpq * dP[j];
   JAC(RS_R, RS_R) += -v[RS_P_KAPPA_B] * pd - v[RS_P_KAPPA_E] * pq - ch[RS_CH_REFORM];
   JAC(RS_R, RS_G) += v[RS_P_KAPPA_E] * R * dpq * v[RS_P_OMEGA];
   /* G */
@@ -343,12 +388,12 @@ int rs_model_jac(const rs_model *m, double t, const double *y, double *J) {
   JAC(RS_G, RS_G) += -chi * R * push / v[RS_P_G_MAX] - v[RS_P_DELTA_G] -
                      ch[RS_CH_CRISIS] * (1.0 - v[RS_P_B_R] * R);
   /* rd_b */
-  double drd = dpos(fl.rdraw, w) / v[RS_P_TAU_RD];
+  double drd = (dpos(fl.rdraw, w) - dpos(fl.rdraw - v[RS_P_RD_MAX], w)) / v[RS_P_TAU_RD];
   JAC(RS_RDB, RS_A) = drd * (v[RS_P_RHO_A] - v[RS_P_RHO_R] * R * mexp * fl.am / a);
   JAC(RS_RDB, RS_R) = -drd * v[RS_P_RHO_R] * fl.am;
   JAC(RS_RDB, RS_RDB) = -1.0 / v[RS_P_TAU_RD];
   /* e */
-  double de = dpos(fl.eraw, w) / v[RS_P_TAU_E];
+  double de = (dpos(fl.eraw, w) - dpos(fl.eraw - v[RS_P_E_MAX], w)) / v[RS_P_TAU_E];
   for (int j = 0; j < N; j++) JAC(RS_E, j) = de * v[RS_P_E_G] * dgY[j];
   JAC(RS_E, RS_R) -= de * v[RS_P_E_R];
   JAC(RS_E, RS_E) -= 1.0 / v[RS_P_TAU_E];
@@ -399,8 +444,10 @@ int rs_indicator_find(const char *name) {
   return -1;
 }
 
-void rs_model_indicators(const rs_model *m, double t, const double *y, double *out) {
+void rs_model_indicators(const rs_model *m, double t, const double *y_in, double *out) {
   const double *v = m->p.v;
+  double y[RS_NSTATE];
+  clamp_state(y_in, y);
   flows fl;
   eval_flows(m, t, y, &fl);
   for (int i = 0; i < RS_NSTATE; i++) out[i] = y[i];

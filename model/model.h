@@ -84,9 +84,9 @@ typedef enum rs_table_id {
 #define RS_TABLE_MAX 64
 
 typedef struct rs_table {
-  int n;                    /* number of points, 1..RS_TABLE_MAX */
-  double t[RS_TABLE_MAX];   /* years, strictly increasing */
-  double v[RS_TABLE_MAX];   /* values */
+  int n;                  /* number of points, 1..RS_TABLE_MAX */
+  double t[RS_TABLE_MAX]; /* years, strictly increasing */
+  double v[RS_TABLE_MAX]; /* values */
 } rs_table;
 
 typedef struct rs_table_info {
@@ -182,11 +182,13 @@ rs_status rs_params_validate(const rs_params *p, rs_error *err);
  * with rs_model_prepare; it holds no pointers to p and owns no memory. */
 typedef struct rs_model {
   rs_params p;
-  double Z;          /* output normalisation so that Y(start) = 1 */
-  double K0;         /* initial capital, alpha / r(start) */
-  double t0;         /* span.start */
-  double seg_mid;    /* a time inside the current integration segment (see rs_event_value) */
-  int nedges;        /* event edges inside the span, sorted, distinct */
+  double Z;       /* output normalisation so that Y(start) = 1 */
+  double K0;      /* initial capital, alpha / r(start) */
+  double t0;      /* span.start */
+  double seg_mid; /* a time inside the current integration segment (see rs_event_value) */
+  double cum[RS_NTABLE][RS_TABLE_MAX]; /* integral of each table from its first point */
+  double prim0[RS_NTABLE];             /* integral of each table from its first point to t0 */
+  int nedges;                          /* event edges inside the span, sorted, distinct */
   double edges[2 * RS_EVENT_MAX];
 } rs_model;
 
@@ -197,8 +199,9 @@ void rs_model_set_segment(rs_model *m, double t_lo, double t_hi);
 /* Initial state at span.start. */
 void rs_model_initial_state(const rs_model *m, double y[RS_NSTATE]);
 
-/* dy/dt at (t, y). Returns 0, +1 if a stock left its physical range (a recoverable failure: the
- * integrator retries a smaller step), -1 if a value is not finite. */
+/* dy/dt at (t, y). Returns 0, +1 if a stock left its physical range by more than a rounding
+ * margin (1e-6; a recoverable failure: the integrator retries a smaller step), -1 if a value is
+ * not finite. Within the margin the flows use the stock clamped to its range. */
 int rs_model_rhs(const rs_model *m, double t, const double *y, double *ydot);
 /* Analytic Jacobian d(dy/dt)/dy, column-major: J[j*RS_NSTATE + i] = d f_i / d y_j. */
 int rs_model_jac(const rs_model *m, double t, const double *y, double *J);
@@ -209,7 +212,14 @@ const double *rs_model_constraints(void);
 
 /* Output columns of series.csv after "year", in order. */
 typedef enum rs_indicator {
-  RS_I_A, RS_I_K, RS_I_S, RS_I_R, RS_I_G, RS_I_RDB, RS_I_E, RS_I_F, /* the stocks */
+  RS_I_A,
+  RS_I_K,
+  RS_I_S,
+  RS_I_R,
+  RS_I_G,
+  RS_I_RDB,
+  RS_I_E,
+  RS_I_F,              /* the stocks */
   RS_I_Y,              /* output, units of first-year GDP */
   RS_I_RET,            /* gross return on capital r = alpha Y / K, 1/yr */
   RS_I_TFP_GROWTH,     /* Japan's TFP growth, 1/yr */
@@ -229,16 +239,17 @@ typedef enum rs_indicator {
 } rs_indicator;
 
 typedef struct rs_indicator_info {
-  const char *name;    /* CSV column */
-  const char *units;   /* for the units line and axis labels */
-  const char *label;   /* a short description for plots and reports */
+  const char *name;  /* CSV column */
+  const char *units; /* for the units line and axis labels */
+  const char *label; /* a short description for plots and reports */
 } rs_indicator_info;
 
 const rs_indicator_info *rs_indicator_info_get(int i);
 int rs_indicator_find(const char *name); /* index or -1 */
 
-/* All indicators at (t, y) into out[RS_NINDICATOR]. Flows are evaluated in the segment set by
- * rs_model_set_segment (at an event edge: the side the caller chose). */
+/* All indicators at (t, y) into out[RS_NINDICATOR]; the stocks are reported clamped to their
+ * physical ranges. Flows are evaluated in the segment set by rs_model_set_segment (at an event
+ * edge: the side the caller chose). */
 void rs_model_indicators(const rs_model *m, double t, const double *y, double *out);
 
 #endif /* RS_MODEL_H */

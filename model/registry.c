@@ -89,11 +89,15 @@ const char *rs_param_enum_word(int id, int idx, char *buf, size_t n) {
 
 static const char *const state_names[RS_NSTATE] = {"a", "K", "s", "R", "G", "rd_b", "e", "F"};
 static const char *const state_units[RS_NSTATE] = {
-    "1 (US = 1)", "first-year GDP", "share of GDP", "1 (0..1)", "index (mid-1990s = 1)",
-    "share of GDP", "1/yr", "index (start = 1)"};
+    "1 (US = 1)",   "first-year GDP", "share of GDP",     "1 (0..1)", "index (mid-1990s = 1)",
+    "share of GDP", "1/yr",           "index (start = 1)"};
 
-const char *rs_state_name(int i) { return i >= 0 && i < RS_NSTATE ? state_names[i] : "?"; }
-const char *rs_state_units(int i) { return i >= 0 && i < RS_NSTATE ? state_units[i] : "?"; }
+const char *rs_state_name(int i) {
+  return i >= 0 && i < RS_NSTATE ? state_names[i] : "?";
+}
+const char *rs_state_units(int i) {
+  return i >= 0 && i < RS_NSTATE ? state_units[i] : "?";
+}
 
 /* ---------------------------------------------------------------- tables */
 
@@ -220,8 +224,9 @@ static rs_status check_scalar(const rs_params *p, int i, rs_error *err) {
   if (x < pi->lower || x > pi->upper) {
     if (pi->type == RS_T_ENUM)
       return rs_fail(err, RS_ERR_INPUT, "setting '%s' must be one of %s", pi->name, pi->units);
-    return rs_fail(err, RS_ERR_INPUT, "setting '%s' = %g is outside its bounds [%g, %g] (%s)",
-                   pi->name, x, pi->lower, pi->upper, pi->units);
+    return rs_fail(err, RS_ERR_INPUT,
+                   "setting '%s' = %.10g is outside its bounds [%.10g, %.10g] (%s)", pi->name, x,
+                   pi->lower, pi->upper, pi->units);
   }
   return RS_OK;
 }
@@ -247,7 +252,20 @@ static rs_status check_table(const rs_params *p, int k, rs_error *err) {
   return RS_OK;
 }
 
+/* Event names are [a-z0-9_]+ so that they can be written as libconfig setting names. */
+static int valid_event_name(const char *name) {
+  if (!name[0] || strlen(name) >= RS_NAME_MAX) return 0;
+  for (const char *c = name; *c; c++)
+    if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_')) return 0;
+  return name[0] < '0' || name[0] > '9';
+}
+
 static rs_status check_event(const rs_event *ev, rs_error *err) {
+  if (!valid_event_name(ev->name))
+    return rs_fail(err, RS_ERR_INPUT,
+                   "event name '%.*s' must be 1 to %d characters from [a-z0-9_], not starting "
+                   "with a digit",
+                   RS_NAME_MAX, ev->name, RS_NAME_MAX - 1);
   if (ev->shape < 0 || ev->shape > RS_SHAPE_SMOOTH_PULSE)
     return rs_fail(err, RS_ERR_INPUT, "event '%s': unknown shape", ev->name);
   const rs_channel_info *ci = rs_channel_info_get(ev->channel);
@@ -278,12 +296,17 @@ rs_status rs_params_validate(const rs_params *p, rs_error *err) {
     if ((st = check_table(p, k, err)) != RS_OK) return st;
   if (p->nevents < 0 || p->nevents > RS_EVENT_MAX)
     return rs_fail(err, RS_ERR_INPUT, "at most %d events are allowed", RS_EVENT_MAX);
-  for (int i = 0; i < p->nevents; i++)
+  for (int i = 0; i < p->nevents; i++) {
     if ((st = check_event(&p->events[i], err)) != RS_OK) return st;
+    for (int j = 0; j < i; j++)
+      if (strcmp(p->events[i].name, p->events[j].name) == 0)
+        return rs_fail(err, RS_ERR_INPUT, "event '%s' is defined twice", p->events[i].name);
+  }
   const double *v = p->v;
   if (!(v[RS_P_SPAN_END] > v[RS_P_SPAN_START]))
-    return rs_fail(err, RS_ERR_INPUT, "setting 'span.end' = %g must be later than 'span.start' = %g",
-                   v[RS_P_SPAN_END], v[RS_P_SPAN_START]);
+    return rs_fail(err, RS_ERR_INPUT,
+                   "setting 'span.end' = %g must be later than 'span.start' = %g", v[RS_P_SPAN_END],
+                   v[RS_P_SPAN_START]);
   if (!(v[RS_P_INIT_G] < v[RS_P_G_MAX]))
     return rs_fail(err, RS_ERR_INPUT,
                    "setting 'initial.G' = %g must be below the saturation 'asia.G_max' = %g",

@@ -23,7 +23,12 @@ typedef struct rs_origin {
 
 /* The fields of an event, for per-field provenance. */
 typedef enum rs_event_field {
-  RS_EF_ENABLED, RS_EF_SHAPE, RS_EF_CHANNEL, RS_EF_START, RS_EF_END, RS_EF_MAGNITUDE,
+  RS_EF_ENABLED,
+  RS_EF_SHAPE,
+  RS_EF_CHANNEL,
+  RS_EF_START,
+  RS_EF_END,
+  RS_EF_MAGNITUDE,
   RS_NEVENTFIELD
 } rs_event_field;
 
@@ -42,39 +47,56 @@ void rs_provenance_init(rs_provenance *prov);
 const char *rs_origin_format(const rs_provenance *prov, rs_origin o, char *buf, size_t n);
 
 /* Load a parameter file: start from the registry defaults, apply the chain of bases named by
- * `base = "file.cfg";` (resolved relative to the file naming it; a cycle is an error), then the
- * file's own settings, then validate. prov may be NULL. Errors (RS_ERR_INPUT, or RS_ERR_IO when
- * the file cannot be read) say file:line and, for an unknown name, the closest known one; for a
- * wrong type or an out-of-range value the setting, the value and the bounds; for a syntax error
- * libconfig's message. A top-level `manifest` group (written by relsim into run manifests) is
- * informational and ignored. On failure p is unspecified. */
+ * `base = "file.cfg";` (resolved relative to the directory of the file naming it, "dir/.."
+ * tidied when that names the same file; at most RS_MAX_FILES files; a cycle is an error naming
+ * the chain), then the file's own settings, then validate. prov (may be NULL) is reset with
+ * rs_provenance_init and then records, for every value, the file and line that set it.
+ * A table in a file replaces the whole table; a known event changes field by field, and
+ * `shape = "step"` without an `end` drops the end it had; a new event needs shape, channel,
+ * start, magnitude and (unless a step) end. Errors are one line: RS_ERR_IO when a file cannot
+ * be read ("FILE: cannot read: REASON", or "FILE:LINE: base file 'B': cannot read: REASON"),
+ * else RS_ERR_INPUT starting "FILE:LINE: " and naming, for an unknown name, the closest known
+ * one; for a wrong type, what was expected and found; for an out-of-range value, the setting,
+ * the value and the bounds; for a syntax error, libconfig's text. Cross-constraints found by
+ * rs_params_validate get the file:line of a setting involved when one came from a file.
+ * A top-level `manifest` group (run metadata in manifest.cfg) is ignored. On failure p and prov
+ * are unspecified. Note: libconfig 1.5 silently wraps integer literals beyond 32 bits. */
 rs_status rs_params_load(const char *path, rs_params *p, rs_provenance *prov, rs_error *err);
 
 /* Apply one command-line override "name=value": a scalar by its full or unique bare name
- * (tfp.lambda=0.05, lambda=0.05, solver.method=adams), or an event field
- * (event.NAME.FIELD=value, FIELD one of enabled, shape, channel, start, end, magnitude;
- * "events." is accepted too). Values are checked as in a file; the set is NOT re-validated as
- * a whole (call rs_params_validate after the last override). Errors name the override and
- * suggest the closest name. */
-rs_status rs_params_set(rs_params *p, rs_provenance *prov, const char *assignment,
-                        rs_error *err);
+ * (tfp.lambda=0.05, lambda=0.05, solver.method=adams), or a field of an existing event
+ * (event.NAME.FIELD=value, FIELD one of enabled (true/false/1/0), shape, channel, start, end
+ * ("none" clears it), magnitude; "events." is accepted too; shape=step also clears the end).
+ * Tables and new events are set in files only. Values are checked as in a file (type, bounds,
+ * a magnitude against its channel); the set is NOT re-validated as a whole (call
+ * rs_params_validate after the last override). prov may be NULL; else the value's origin
+ * becomes RS_ORIGIN_SET. On error p is unchanged and err is one line naming the override:
+ * "--set tfp.lamda=0.05: unknown setting 'tfp.lamda'; did you mean 'tfp.lambda'?". */
+rs_status rs_params_set(rs_params *p, rs_provenance *prov, const char *assignment, rs_error *err);
 
 /* Write p as a complete parameter file that rs_params_load reads back to the same values (bit
- * for bit): every setting, grouped as in params/baseline.cfg, each with a comment giving its
- * units and meaning and, when prov is given, the file:line (or --set) that set it. header is
- * written first as '#' comment lines (may be NULL). Returns RS_ERR_IO on a write error. */
+ * for bit): every setting, grouped by mechanism in registry order as in params/baseline.cfg,
+ * each with comments giving its meaning, source, units and bounds and, when prov is given and
+ * the value is not a default, "from FILE:LINE" (or "from --set"); then the tables and every
+ * event (all fields; no end for a step). header is written first as '#' comment lines (may be
+ * NULL). The whole text is built in memory, then written and flushed: RS_ERR_IO on a write
+ * error, RS_ERR_NOMEM if memory runs out. */
 rs_status rs_params_write(FILE *fp, const rs_params *p, const rs_provenance *prov,
                           const char *header, rs_error *err);
 
 /* Write only the settings where p differs from base (a scenario file), after a
- * `base = "base_ref";` line. comment(id, user) may return a note for a scalar (e.g. a standard
- * error) to put in its comment, or NULL; it may be NULL. */
+ * `base = "base_ref";` line: scalars (their comment gives the base value), whole tables,
+ * changed fields of base's events, new events in full; an event of base that p lacks is
+ * written as disabled (a file cannot remove one). base_ref is written as given; the loader
+ * resolves it relative to the directory of the scenario file. comment(id, user) may return a
+ * note for a scalar (e.g. a standard error) to put in its comment, or NULL; it may be NULL.
+ * Loading the result (with base_ref resolvable) gives p back bit for bit. */
 rs_status rs_params_write_scenario(FILE *fp, const rs_params *p, const rs_params *base,
                                    const char *base_ref, const char *header,
                                    const char *(*comment)(int id, void *user), void *user,
                                    rs_error *err);
 
-/* "libconfig 1.5" (the version linked in). */
+/* "libconfig 1.5.0": the version of the libconfig headers relsim was built with. */
 const char *rs_params_libconfig_version(void);
 
 #endif /* RS_PARAMS_H */

@@ -20,7 +20,8 @@ typedef struct rs_plot_point {
 } rs_plot_point;
 
 /* The paper's figures drawn by default on the run figures (the four Cameron points of relative
- * TFP, the investment and return figures, start-up rates, ...). Sets *pts; returns the count. */
+ * TFP, the investment and return figures, start-up rates, ...). Sets *pts (unless pts is NULL)
+ * to a static list; returns the count. */
 int rs_plots_paper_points(const rs_plot_point **pts);
 
 /* What rs_plots_run did. */
@@ -35,10 +36,18 @@ typedef struct rs_plots_report {
 /* Draw the figures of a run whose series.csv is in dir: dir/plots/overview.{gp,png,pdf} (six
  * panels: relative TFP; investment rate and return on capital; relational ties and the Asian
  * network; R&D; start-up and closure rates; net relational effect B - C) and one figure per
- * panel. Every axis is labelled with its units; pts are drawn as points on the model lines.
+ * panel, panel_{tfp,investment,ties,rd,startups,net_relational}.{gp,png,pdf}. Every axis is
+ * labelled with its units (shares of GDP and rates per year in percent). Each of pts[0..npts)
+ * is drawn on the panel that shows its indicator (a point, a segment for a span mean, a bar for
+ * a range; pts may be NULL when npts is 0); a point whose indicator is on no panel is skipped.
+ * The scripts are self-contained (the points are datablocks) and re-run from dir/plots.
  * gnuplot is looked up as $RELSIM_GNUPLOT, else `gnuplot` on PATH. Without gnuplot the scripts
- * are still written, RS_OK is returned and rep->why_not says why there are no images. Every
- * file is written under a temporary name and renamed when complete. */
+ * are still written, RS_OK is returned and rep->why_not says why there are no images; when
+ * gnuplot fails on a script, RS_OK is returned too, with rendered = 0 and why_not naming the
+ * script and gnuplot's first error line. Every file is written under a temporary name and
+ * renamed when complete, so a failure never replaces good images. Returns RS_ERR_IO if
+ * series.csv cannot be read or a file cannot be written, RS_ERR_INPUT if series.csv lacks a
+ * column that a panel draws (err names it). rep may be NULL. */
 rs_status rs_plots_run(const char *dir, const rs_plot_point *pts, int npts, rs_plots_report *rep,
                        rs_error *err);
 

@@ -11,12 +11,14 @@
 struct rs_sim {
   rs_solver *solver;
   rs_model model;
-  int cap;       /* rows allocated in tout and yout */
-  double *tout;  /* output times */
-  double *yout;  /* states at the output times */
+  int cap;      /* rows allocated in tout and yout */
+  double *tout; /* output times */
+  double *yout; /* states at the output times */
 };
 
-void rs_series_init(rs_series *s) { memset(s, 0, sizeof *s); }
+void rs_series_init(rs_series *s) {
+  memset(s, 0, sizeof *s);
+}
 
 void rs_series_free(rs_series *s) {
   if (!s) return;
@@ -47,7 +49,9 @@ void rs_sim_free(rs_sim *sim) {
   free(sim);
 }
 
-const rs_model *rs_sim_model(const rs_sim *sim) { return &sim->model; }
+const rs_model *rs_sim_model(const rs_sim *sim) {
+  return &sim->model;
+}
 
 rs_solver_options rs_sim_solver_options(const rs_params *p) {
   rs_solver_options o = rs_solver_default_options();
@@ -144,15 +148,19 @@ static void fill_indicators(rs_sim *sim, rs_series *out, int nrows) {
 
 static const char *hint_for(int failure) {
   switch (failure) {
-    case RS_FAIL_TOO_MUCH_WORK: return "raise 'solver.max_steps' or loosen 'solver.rtol'";
-    case RS_FAIL_TOO_MUCH_ACC: return "loosen 'solver.rtol' or 'solver.atol'";
+    case RS_FAIL_TOO_MUCH_WORK:
+      return "raise 'solver.max_steps' or loosen 'solver.rtol'; if the steps became tiny, look "
+             "for extreme parameter values";
+    case RS_FAIL_TOO_MUCH_ACC:
+      return "loosen 'solver.rtol' or 'solver.atol'";
     case RS_FAIL_ERR_TEST:
     case RS_FAIL_CONV:
       return "the step size collapsed: look for extreme parameter values, or try "
              "'solver.method = \"bdf\"'";
     case RS_FAIL_RHS:
       return "a stock left its physical range or became NaN: look for extreme parameter values";
-    default: return "see the CVODES message";
+    default:
+      return "see the CVODES message";
   }
 }
 
@@ -160,13 +168,12 @@ static rs_status run_failed(rs_sim *sim, const rs_params *p, rs_error *err) {
   char inner[sizeof err->msg];
   snprintf(inner, sizeof inner, "%s", err->msg);
   const char *at = strstr(inner, " at t = ");
-  double year = at ? strtod(at + 8, NULL) : NAN;
+  double year = at ? strtod(at + 8, NULL) : (double)NAN;
   return rs_fail(err, RS_ERR_RUN,
                  "the run failed in simulated year %.3f (span %g-%g, solver.rtol = %g, "
                  "solver.max_steps = %g): %s. Hint: %s",
                  year, p->v[RS_P_SPAN_START], p->v[RS_P_SPAN_END], p->v[RS_P_SOLVER_RTOL],
-                 p->v[RS_P_SOLVER_MAX_STEPS], inner,
-                 hint_for(rs_solver_last_failure(sim->solver)));
+                 p->v[RS_P_SOLVER_MAX_STEPS], inner, hint_for(rs_solver_last_failure(sim->solver)));
 }
 
 /* ---------------------------------------------------------------- the run */
@@ -182,7 +189,7 @@ rs_status rs_sim_run(rs_sim *sim, const rs_params *p, rs_series *out, rs_solver_
   rs_model_prepare(m, p);
   double y0[RS_NSTATE];
   rs_model_initial_state(m, y0);
-  rs_ode ode = {RS_NSTATE, cb_rhs,   cb_jac, cb_segment, NULL, m, rs_model_constraints(),
+  rs_ode ode = {RS_NSTATE,  cb_rhs, cb_jac, cb_segment, NULL, m, rs_model_constraints(),
                 state_names};
   rs_solver_options opt = rs_sim_solver_options(p);
   st = rs_solver_integrate(sim->solver, &ode, &opt, m->t0, y0, m->edges, m->nedges, sim->tout,

@@ -3,15 +3,16 @@
  * failure becomes RS_ERR_RUN with the flag name, the time and the state in the message. */
 #include "solver.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cvodes/cvodes.h>             /* CVODES: CVODE plus forward sensitivities */
-#include <nvector/nvector_serial.h>    /* serial N_Vector: the state is a few numbers */
-#include <sundials/sundials_version.h> /* SUNDIALSGetVersion for the run manifest */
-#include <sunlinsol/sunlinsol_dense.h> /* dense direct linear solver for BDF/Newton */
-#include <sunmatrix/sunmatrix_dense.h> /* dense Jacobian matrix */
+#include <cvodes/cvodes.h>                        /* CVODES: CVODE plus forward sensitivities */
+#include <nvector/nvector_serial.h>               /* serial N_Vector: the state is a few numbers */
+#include <sundials/sundials_version.h>            /* SUNDIALSGetVersion for the run manifest */
+#include <sunlinsol/sunlinsol_dense.h>            /* dense direct linear solver for BDF/Newton */
+#include <sunmatrix/sunmatrix_dense.h>            /* dense Jacobian matrix */
 #include <sunnonlinsol/sunnonlinsol_fixedpoint.h> /* fixed-point iteration for Adams */
 
 /* ---------------------------------------------------------------- workspace */
@@ -19,15 +20,16 @@
 struct rs_solver {
   int n;
   SUNContext ctx;
-  void *mem;         /* CVODES memory, created on the first run */
-  int method;        /* method mem was created for, -1 before */
-  N_Vector y;        /* state */
-  N_Vector cons;     /* constraints */
-  SUNMatrix A;       /* dense matrix (BDF) */
+  void *mem;     /* CVODES memory, created on the first run */
+  int method;    /* method mem was created for, -1 before */
+  N_Vector y;    /* state */
+  N_Vector cons; /* constraints */
+  SUNMatrix A;   /* dense matrix (BDF) */
   SUNLinearSolver LS;
-  SUNNonlinearSolver NLS; /* fixed point (Adams) */
-  int ns_cap;        /* sensitivity vectors allocated */
-  int ns_init;       /* Ns CVodeSensInit was called with, 0 if never */
+  SUNNonlinearSolver NLS;      /* fixed point (Adams) */
+  SUNNonlinearSolver NLS_sens; /* fixed point for staggered sensitivities (Adams), or NULL */
+  int ns_cap;                  /* sensitivity vectors allocated */
+  int ns_init;                 /* Ns CVodeSensInit was called with, 0 if never */
   N_Vector *yS;
   const rs_ode *ode; /* problem of the current run */
   int last_flag;     /* rs_solver_failure of the last failed call */
@@ -35,10 +37,11 @@ struct rs_solver {
 };
 
 /* The SUNContext signature changes in SUNDIALS 7 (SUNComm instead of void *): keep it here. */
-static int context_create(SUNContext *ctx) { return SUNContext_Create(NULL, ctx); }
+static int context_create(SUNContext *ctx) {
+  return SUNContext_Create(NULL, ctx);
+}
 
-static void err_handler(int code, const char *module, const char *function, char *msg,
-                        void *data) {
+static void err_handler(int code, const char *module, const char *function, char *msg, void *data) {
   rs_solver *s = data;
   (void)code;
   snprintf(s->cv_msg, sizeof s->cv_msg, "%s/%s: %s", module, function, msg);
@@ -61,6 +64,9 @@ rs_solver *rs_solver_alloc(int n, rs_error *err) {
   s->cons = N_VNew_Serial(n, s->ctx);
   s->A = SUNDenseMatrix(n, n, s->ctx);
   if (!s->y || !s->cons || !s->A) goto fail;
+  /* Fused vector kernels: CVODE then combines its history vectors in one pass instead of one
+   * call per vector, which matters when the vectors are a few numbers long. */
+  if (N_VEnableFusedOps_Serial(s->y, SUNTRUE) != 0) goto fail;
   s->LS = SUNLinSol_Dense(s->y, s->A, s->ctx);
   s->NLS = SUNNonlinSol_FixedPoint(s->y, 0, s->ctx);
   if (!s->LS || !s->NLS) goto fail;
@@ -76,6 +82,7 @@ void rs_solver_free(rs_solver *s) {
   /* Reverse order of creation. */
   if (s->yS) N_VDestroyVectorArray(s->yS, s->ns_cap);
   if (s->mem) CVodeFree(&s->mem);
+  if (s->NLS_sens) SUNNonlinSolFree(s->NLS_sens);
   if (s->NLS) SUNNonlinSolFree(s->NLS);
   if (s->LS) SUNLinSolFree(s->LS);
   if (s->A) SUNMatDestroy(s->A);
@@ -90,7 +97,9 @@ rs_solver_options rs_solver_default_options(void) {
   return o;
 }
 
-int rs_solver_last_failure(const rs_solver *s) { return s ? s->last_flag : RS_FAIL_NONE; }
+int rs_solver_last_failure(const rs_solver *s) {
+  return s ? s->last_flag : RS_FAIL_NONE;
+}
 
 const char *rs_solver_version(void) {
   static char buf[64];
@@ -115,8 +124,8 @@ static int cv_jac(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J, void *dat
   return s->ode->jac(t, N_VGetArrayPointer(y), SUNDenseMatrix_Data(J), s->ode->user);
 }
 
-static int cv_sens(int ns, sunrealtype t, N_Vector y, N_Vector ydot, N_Vector *yS,
-                   N_Vector *ySdot, void *data, N_Vector t1, N_Vector t2) {
+static int cv_sens(int ns, sunrealtype t, N_Vector y, N_Vector ydot, N_Vector *yS, N_Vector *ySdot,
+                   void *data, N_Vector t1, N_Vector t2) {
   rs_solver *s = data;
   (void)t1, (void)t2;
   enum { MAXS = 256 };
@@ -136,17 +145,44 @@ static int cv_sens(int ns, sunrealtype t, N_Vector y, N_Vector ydot, N_Vector *y
 /* Describe a failed CVODES call: flag name, time, state. */
 static rs_status fail_flag(rs_solver *s, const char *call, int flag, double t, rs_error *err) {
   switch (flag) {
-    case CV_TOO_MUCH_WORK: s->last_flag = RS_FAIL_TOO_MUCH_WORK; break;
-    case CV_TOO_MUCH_ACC: s->last_flag = RS_FAIL_TOO_MUCH_ACC; break;
-    case CV_ERR_FAILURE: s->last_flag = RS_FAIL_ERR_TEST; break;
-    case CV_CONV_FAILURE: s->last_flag = RS_FAIL_CONV; break;
+    case CV_TOO_MUCH_WORK:
+      s->last_flag = RS_FAIL_TOO_MUCH_WORK;
+      break;
+    case CV_TOO_MUCH_ACC:
+      s->last_flag = RS_FAIL_TOO_MUCH_ACC;
+      break;
+    case CV_ERR_FAILURE:
+      s->last_flag = RS_FAIL_ERR_TEST;
+      break;
+    case CV_CONV_FAILURE:
+      s->last_flag = RS_FAIL_CONV;
+      break;
     case CV_RHSFUNC_FAIL:
     case CV_UNREC_RHSFUNC_ERR:
     case CV_REPTD_RHSFUNC_ERR:
-    case CV_FIRST_RHSFUNC_ERR: s->last_flag = RS_FAIL_RHS; break;
-    default: s->last_flag = RS_FAIL_OTHER; break;
+    case CV_FIRST_RHSFUNC_ERR:
+      s->last_flag = RS_FAIL_RHS;
+      break;
+    default:
+      s->last_flag = RS_FAIL_OTHER;
+      break;
   }
   char *name = CVodeGetReturnFlagName(flag);
+  char local[64];
+  if (name && strcmp(name, "NONE") == 0) {
+    /* SUNDIALS 6.4.1 has no name for a few flags: name them here. */
+    free(name);
+    name = NULL;
+    const char *n2 = flag == CV_NLS_INIT_FAIL    ? "CV_NLS_INIT_FAIL"
+                     : flag == CV_NLS_SETUP_FAIL ? "CV_NLS_SETUP_FAIL"
+                     : flag == CV_CONSTR_FAIL    ? "CV_CONSTR_FAIL"
+                     : flag == CV_NLS_FAIL       ? "CV_NLS_FAIL"
+                     : flag == CV_VECTOROP_ERR   ? "CV_VECTOROP_ERR"
+                                                 : "an unnamed flag";
+    snprintf(local, sizeof local, "%s (%d)", n2, flag);
+  } else {
+    snprintf(local, sizeof local, "%s", name ? name : "an unknown flag");
+  }
   char state[768] = "";
   size_t len = 0;
   const double *y = N_VGetArrayPointer(s->y);
@@ -156,17 +192,16 @@ static rs_status fail_flag(rs_solver *s, const char *call, int flag, double t, r
                : snprintf(state + len, sizeof state - len, "%sy[%d]=%.6g", i ? " " : "", i, y[i]);
     if (w > 0) len += (size_t)w;
   }
-  rs_fail(err, RS_ERR_RUN, "%s failed with %s at t = %.6f; state: %s%s%s", call,
-          name ? name : "an unknown flag", t, state, s->cv_msg[0] ? "; CVODES says: " : "",
-          s->cv_msg);
+  rs_fail(err, RS_ERR_RUN, "%s failed with %s at t = %.6f; state: %s%s%s", call, local, t, state,
+          s->cv_msg[0] ? "; CVODES says: " : "", s->cv_msg);
   free(name);
   return RS_ERR_RUN;
 }
 
-#define CHECK(call)                                                         \
-  do {                                                                      \
-    int flag_ = (call);                                                     \
-    if (flag_ < 0) return fail_flag(s, #call, flag_, t_now, err);           \
+#define CHECK(call)                                               \
+  do {                                                            \
+    int flag_ = (call);                                           \
+    if (flag_ < 0) return fail_flag(s, #call, flag_, t_now, err); \
   } while (0)
 
 /* ---------------------------------------------------------------- set-up of a run */
@@ -194,8 +229,8 @@ static rs_status setup_memory(rs_solver *s, const rs_solver_options *opt, double
 }
 
 /* Per-run settings: tolerances, limits, Jacobian, constraints, initial state. */
-static rs_status setup_run(rs_solver *s, const rs_ode *ode, const rs_solver_options *opt,
-                           double t0, const double *y0, rs_error *err) {
+static rs_status setup_run(rs_solver *s, const rs_ode *ode, const rs_solver_options *opt, double t0,
+                           const double *y0, rs_error *err) {
   double t_now = t0;
   s->ode = ode;
   s->cv_msg[0] = '\0';
@@ -218,8 +253,7 @@ static rs_status setup_run(rs_solver *s, const rs_ode *ode, const rs_solver_opti
 }
 
 /* Switch sensitivities on for ns parameters (or off for ns == 0). */
-static rs_status setup_sens(rs_solver *s, int ns, const double *yS0, double t_now,
-                            rs_error *err) {
+static rs_status setup_sens(rs_solver *s, int ns, const double *yS0, double t_now, rs_error *err) {
   if (ns == 0) {
     if (s->ns_init) CHECK(CVodeSensToggleOff(s->mem));
     return RS_OK;
@@ -240,6 +274,14 @@ static rs_status setup_sens(rs_solver *s, int ns, const double *yS0, double t_no
     if (s->ns_init) CVodeSensFree(s->mem);
     CHECK(CVodeSensInit(s->mem, ns, CV_STAGGERED, cv_sens, s->yS));
     s->ns_init = ns;
+    if (s->method == RS_METHOD_ADAMS) {
+      /* The staggered corrector defaults to Newton, which needs the linear solver that Adams
+       * does without: give it a fixed-point iteration sized for ns sensitivities. */
+      if (s->NLS_sens) SUNNonlinSolFree(s->NLS_sens);
+      s->NLS_sens = SUNNonlinSol_FixedPointSens(ns, s->y, 0, s->ctx);
+      if (!s->NLS_sens) return rs_fail(err, RS_ERR_NOMEM, "solver: cannot allocate a solver");
+      CHECK(CVodeSetNonlinearSolverSensStg(s->mem, s->NLS_sens));
+    }
   } else {
     CHECK(CVodeSensReInit(s->mem, CV_STAGGERED, s->yS));
   }
@@ -276,8 +318,8 @@ static rs_status add_stats(rs_solver *s, int ns, rs_solver_stats *stats, double 
 
 /* ---------------------------------------------------------------- the run */
 
-static rs_status check_inputs(const rs_solver *s, const rs_ode *ode, double t0,
-                              const double *tout, int nout, rs_error *err) {
+static rs_status check_inputs(const rs_solver *s, const rs_ode *ode, double t0, const double *tout,
+                              int nout, rs_error *err) {
   if (!ode || !ode->rhs || ode->n != s->n)
     return rs_fail(err, RS_ERR_RUN, "solver: problem size does not match the workspace");
   if (nout < 1 || tout[0] < t0)
@@ -292,7 +334,16 @@ static rs_status check_inputs(const rs_solver *s, const rs_ode *ode, double t0,
 static rs_status store_output(rs_solver *s, int i, int ns, double *yout, double *ySout,
                               double t_now, rs_error *err) {
   size_t n = (size_t)s->n;
-  memcpy(yout + (size_t)i * n, N_VGetArrayPointer(s->y), sizeof(double) * n);
+  double *row = yout + (size_t)i * n;
+  memcpy(row, N_VGetArrayPointer(s->y), sizeof(double) * n);
+  /* CVODE enforces the constraints at its steps only; between steps the interpolant may dip
+   * below zero by less than the local error. Clip it, so that outputs honour the constraints. */
+  if (s->ode->constraints)
+    for (size_t k = 0; k < n; k++) {
+      double c = s->ode->constraints[k];
+      if (c == 1.0 && row[k] < 0.0) row[k] = 0.0;
+      if (c == 2.0 && row[k] <= 0.0) row[k] = DBL_MIN;
+    }
   if (ns > 0) {
     double tret;
     CHECK(CVodeGetSens(s->mem, &tret, s->yS));
@@ -303,11 +354,10 @@ static rs_status store_output(rs_solver *s, int i, int ns, double *yout, double 
   return RS_OK;
 }
 
-static rs_status integrate(rs_solver *s, const rs_ode *ode, const rs_solver_options *opt,
-                           double t0, const double *y0, const double *edges, int nedges,
-                           const double *tout, int nout, double *yout, int ns,
-                           const double *yS0, double *ySout, rs_solver_stats *stats,
-                           rs_error *err) {
+static rs_status integrate(rs_solver *s, const rs_ode *ode, const rs_solver_options *opt, double t0,
+                           const double *y0, const double *edges, int nedges, const double *tout,
+                           int nout, double *yout, int ns, const double *yS0, double *ySout,
+                           rs_solver_stats *stats, rs_error *err) {
   rs_solver_stats local;
   if (!stats) stats = &local;
   memset(stats, 0, sizeof *stats);
@@ -333,7 +383,12 @@ static rs_status integrate(rs_solver *s, const rs_ode *ode, const rs_solver_opti
       double target = io < nout && tout[io] <= t_hi ? tout[io] : t_hi;
       double tret = t_now;
       int flag = CVode(s->mem, target, s->y, &tret, CV_NORMAL);
-      if (flag < 0) return fail_flag(s, "CVode", flag, tret, err);
+      if (flag < 0) {
+        rs_error ignored;
+        st = fail_flag(s, "CVode", flag, tret, err);
+        (void)add_stats(s, ns, stats, tret, &ignored); /* the work of the failed segment too */
+        return st;
+      }
       t_now = tret;
       if (io < nout && tout[io] <= t_hi && tret >= tout[io]) {
         if ((st = store_output(s, io, ns, yout, ySout, t_now, err)) != RS_OK) return st;
@@ -359,8 +414,7 @@ rs_status rs_solver_integrate(rs_solver *s, const rs_ode *ode, const rs_solver_o
                               double t0, const double *y0, const double *edges, int nedges,
                               const double *tout, int nout, double *yout, rs_solver_stats *stats,
                               rs_error *err) {
-  return integrate(s, ode, opt, t0, y0, edges, nedges, tout, nout, yout, 0, NULL, NULL, stats,
-                   err);
+  return integrate(s, ode, opt, t0, y0, edges, nedges, tout, nout, yout, 0, NULL, NULL, stats, err);
 }
 
 rs_status rs_solver_integrate_sens(rs_solver *s, const rs_ode *ode, const rs_solver_options *opt,

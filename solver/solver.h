@@ -71,9 +71,10 @@ void rs_solver_free(rs_solver *s); /* NULL is a no-op */
 /* Integrate ode from t0, y0 over the output times tout[0..nout-1] (increasing, tout[0] >= t0),
  * stopping exactly at each edge (increasing; edges outside (t0, tout[nout-1]) are ignored) and
  * re-initialising there, so that a jump of the RHS at an edge is never met inside a step.
- * Outputs come from CVODE's interpolant, not from shortened steps. yout receives nout rows of n
- * values. stats may be NULL. On failure: RS_ERR_RUN with err naming the CVODE flag, the time and
- * the state; yout rows after the failure are unspecified. */
+ * Outputs come from CVODE's interpolant, not from shortened steps; components with a sign
+ * constraint are clipped to it (the interpolant may cross zero by less than the local error). yout
+ * receives nout rows of n values. stats may be NULL. On failure: RS_ERR_RUN with err naming the
+ * CVODE flag, the time and the state; yout rows after the failure are unspecified. */
 rs_status rs_solver_integrate(rs_solver *s, const rs_ode *ode, const rs_solver_options *opt,
                               double t0, const double *y0, const double *edges, int nedges,
                               const double *tout, int nout, double *yout, rs_solver_stats *stats,
@@ -101,7 +102,7 @@ typedef enum rs_solver_failure {
 } rs_solver_failure;
 int rs_solver_last_failure(const rs_solver *s);
 
-/* "CVODES 6.4.1" (the version of the SUNDIALS library linked in). */
+/* "CVODES (SUNDIALS 6.4.1)": the version of the SUNDIALS library linked in. */
 const char *rs_solver_version(void);
 
 #endif /* RS_SOLVER_H */

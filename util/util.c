@@ -5,6 +5,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,22 +15,32 @@
 
 const char *rs_strerror(rs_status st) {
   switch (st) {
-    case RS_OK: return "success";
-    case RS_ERR_INPUT: return "bad input";
-    case RS_ERR_RUN: return "run failed";
-    case RS_ERR_IO: return "input/output error";
-    case RS_ERR_NOMEM: return "out of memory";
-    case RS_ERR_INTERRUPT: return "interrupted";
+    case RS_OK:
+      return "success";
+    case RS_ERR_INPUT:
+      return "bad input";
+    case RS_ERR_RUN:
+      return "run failed";
+    case RS_ERR_IO:
+      return "input/output error";
+    case RS_ERR_NOMEM:
+      return "out of memory";
+    case RS_ERR_INTERRUPT:
+      return "interrupted";
   }
   return "unknown error";
 }
 
 int rs_exit_code(rs_status st) {
   switch (st) {
-    case RS_OK: return 0;
-    case RS_ERR_INPUT: return 2;
-    case RS_ERR_INTERRUPT: return 130;
-    default: return 1;
+    case RS_OK:
+      return 0;
+    case RS_ERR_INPUT:
+      return 2;
+    case RS_ERR_INTERRUPT:
+      return 130;
+    default:
+      return 1;
   }
 }
 
@@ -47,8 +58,7 @@ rs_status rs_fail(rs_error *err, rs_status st, const char *fmt, ...) {
 
 rs_status rs_afile_open(rs_afile *f, const char *path, rs_error *err) {
   memset(f, 0, sizeof *f);
-  if (strlen(path) + 16 >= sizeof f->tmp)
-    return rs_fail(err, RS_ERR_IO, "%s: path too long", path);
+  if (strlen(path) + 16 >= sizeof f->tmp) return rs_fail(err, RS_ERR_IO, "%s: path too long", path);
   snprintf(f->path, sizeof f->path, "%s", path);
   snprintf(f->tmp, sizeof f->tmp, "%s.tmp.XXXXXX", path);
   int fd = mkstemp(f->tmp);
@@ -125,16 +135,14 @@ rs_status rs_mkdir_p(const char *path, rs_error *err) {
 /* ---------------------------------------------------------------- SHA-256 (FIPS 180-4) */
 
 static const uint32_t sha_k[64] = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
-    0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
-    0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
-    0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
-    0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
-    0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-    0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
-    0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-    0xc67178f2};
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
 
 typedef struct sha_ctx {
   uint32_t h[8];
@@ -143,7 +151,9 @@ typedef struct sha_ctx {
   uint64_t total;
 } sha_ctx;
 
-static uint32_t rotr(uint32_t x, unsigned n) { return (x >> n) | (x << (32 - n)); }
+static uint32_t rotr(uint32_t x, unsigned n) {
+  return (x >> n) | (x << (32 - n));
+}
 
 static void sha_compress(sha_ctx *c, const uint8_t *p) {
   uint32_t w[64];
@@ -158,8 +168,8 @@ static void sha_compress(sha_ctx *c, const uint8_t *p) {
   uint32_t a = c->h[0], b = c->h[1], cc = c->h[2], d = c->h[3];
   uint32_t e = c->h[4], f = c->h[5], g = c->h[6], h = c->h[7];
   for (int i = 0; i < 64; i++) {
-    uint32_t t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + sha_k[i] +
-                  w[i];
+    uint32_t t1 =
+        h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + sha_k[i] + w[i];
     uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & cc) ^ (b & cc));
     h = g;
     g = f;
@@ -267,7 +277,9 @@ size_t rs_edit_distance(const char *a, const char *b) {
   return row[lb];
 }
 
-void rs_buf_init(rs_buf *b) { memset(b, 0, sizeof *b); }
+void rs_buf_init(rs_buf *b) {
+  memset(b, 0, sizeof *b);
+}
 
 void rs_buf_free(rs_buf *b) {
   if (!b) return;
@@ -306,15 +318,30 @@ void rs_buf_printf(rs_buf *b, const char *fmt, ...) {
 }
 
 const char *rs_format_double(double x, char buf[32]) {
+  char g[32], f[48];
   /* Shortest %.Ng that reads back to the same double. */
   for (int prec = 1; prec <= 17; prec++) {
-    snprintf(buf, 32, "%.*g", prec, x);
-    if (strtod(buf, NULL) == x) break;
+    snprintf(g, sizeof g, "%.*g", prec, x);
+    if (strtod(g, NULL) == x) break;
   }
-  if (!strpbrk(buf, ".eEn")) { /* "n" covers nan/inf, which have no float form anyway */
-    size_t len = strlen(buf);
-    if (len + 2 < 32) memcpy(buf + len, ".0", 3);
+  /* Plain decimals read better than exponents for ordinary magnitudes (1970.0, not 1.97e+03):
+   * take the fewest decimals that round-trip when that is no longer than 20 characters. */
+  double ax = fabs(x);
+  if (strpbrk(g, "eE") && ax >= 1e-4 && ax < 1e15) {
+    for (int dec = 0; dec <= 17; dec++) {
+      snprintf(f, sizeof f, "%.*f", dec, x);
+      if (strtod(f, NULL) == x) {
+        size_t lf = strlen(f);
+        if (lf <= 20) memcpy(g, f, lf + 1);
+        break;
+      }
+    }
   }
+  if (!strpbrk(g, ".eEn")) { /* "n" covers nan/inf, which have no float form anyway */
+    size_t len = strlen(g);
+    if (len + 2 < sizeof g) memcpy(g + len, ".0", 3);
+  }
+  memcpy(buf, g, 32);
   return buf;
 }
 

@@ -42,9 +42,9 @@ rs_status rs_fail(rs_error *err, rs_status st, const char *fmt, ...)
  * the file is renamed to PATH only by rs_afile_commit, so a failure never leaves a truncated
  * file and never overwrites good results. */
 typedef struct rs_afile {
-  FILE *fp;         /* write here between open and commit */
-  char path[4096];  /* final name */
-  char tmp[4096];   /* temporary name */
+  FILE *fp;        /* write here between open and commit */
+  char path[4096]; /* final name */
+  char tmp[4096];  /* temporary name */
 } rs_afile;
 
 /* Open a temporary file beside path. On failure err names the file and the reason. */

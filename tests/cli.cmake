@@ -1,0 +1,17 @@
+# tests/cli.cmake -- end-to-end tests of the relsim program (tests/test_cli.sh).
+foreach(t help_and_version_succeed
+          baseline_run_writes_csv_manifest_and_plots
+          baseline_matches_the_golden_series
+          two_runs_give_byte_identical_outputs
+          the_manifest_reproduces_the_run
+          run_to_2025_extends_the_series
+          bad_input_exits_2_with_a_precise_message
+          failed_run_exits_1_and_keeps_earlier_results
+          without_gnuplot_the_csv_and_scripts_are_still_written
+          docs_parameters_md_matches_the_registry
+          bench_reports_runs_per_second)
+  add_test(NAME cli_${t} COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_cli.sh ${t}
+           WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  set_tests_properties(cli_${t} PROPERTIES TIMEOUT 300
+    ENVIRONMENT "RELSIM=$<TARGET_FILE:relsim>;RELSIM_TEST_TMP=${CMAKE_CURRENT_BINARY_DIR}/tmp")
+endforeach()

@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# tests/test_cli.sh -- end-to-end tests of the relsim program: outputs, golden series,
+# determinism, exit statuses and messages for bad input and failed runs.
+# Usage: tests/test_cli.sh TEST_NAME (run from the repository root; $RELSIM is the program,
+# $RELSIM_TEST_TMP a scratch directory). Each test is a function named as a sentence.
+set -u
+RELSIM=${RELSIM:-build/relsim}
+TMP=${RELSIM_TEST_TMP:-/tmp/relsim-test}/cli-$1
+rm -rf "$TMP" && mkdir -p "$TMP"
+failures=0
+
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+expect_status() { # expect_status WANT GOT WHAT
+  [ "$2" -eq "$1" ] || fail "$3: exit status $2, want $1"
+}
+expect_in() { # expect_in FILE TEXT
+  grep -qF -- "$2" "$1" || fail "expected '$2' in $1: $(head -c 600 "$1")"
+}
+
+# Compare two series.csv numerically: every field within rel (relative, with a floor of rel
+# for values near zero). Prints the first differences.
+same_series() { # same_series A B REL
+  awk -F, -v rel="$3" '
+    FNR == 1 && NR == 1 { file = 1 } FNR == 1 && NR != 1 { file = 2 }
+    /^#/ { next }
+    file == 1 { a[FNR] = $0; n1 = FNR; next }
+    { n2 = FNR
+      if (!(FNR in a)) { print "extra row " FNR; bad++; next }
+      split(a[FNR], x, ","); m = split($0, y, ",")
+      for (i = 1; i <= m; i++) {
+        if (x[i] == y[i]) continue
+        if (x[i] !~ /^[-+0-9.eE]+$/) { print "row " FNR ": " x[i] " vs " y[i]; bad++; continue }
+        d = x[i] - y[i]; if (d < 0) d = -d
+        s = x[i] < 0 ? -x[i] : x[i]; if (s < 1) s = 1
+        if (d > rel * s) { if (bad < 5) print "row " FNR " col " i ": " x[i] " vs " y[i]; bad++ }
+      }
+    }
+    END { if (n1 != n2) { print "rows: " n1 " vs " n2; bad++ } exit bad > 0 }' "$1" "$2"
+}
+
+help_and_version_succeed() {
+  "$RELSIM" --help >"$TMP/out" 2>&1; expect_status 0 $? "relsim --help"
+  expect_in "$TMP/out" "run FILE"
+  "$RELSIM" run --help >"$TMP/out" 2>&1; expect_status 0 $? "relsim run --help"
+  expect_in "$TMP/out" "--set NAME=VALUE"
+  "$RELSIM" --version >"$TMP/out" 2>&1; expect_status 0 $? "relsim --version"
+  expect_in "$TMP/out" "SUNDIALS"
+  expect_in "$TMP/out" "libconfig"
+  "$RELSIM" frobnicate >"$TMP/out" 2>&1; expect_status 2 $? "unknown command"
+}
+
+baseline_run_writes_csv_manifest_and_plots() {
+  "$RELSIM" run params/baseline.cfg -o "$TMP/base" >"$TMP/out" 2>&1
+  expect_status 0 $? "baseline run"
+  [ -f "$TMP/base/series.csv" ] || fail "no series.csv"
+  [ -f "$TMP/base/manifest.cfg" ] || fail "no manifest.cfg"
+  local header
+  header=$(grep -v '^#' "$TMP/base/series.csv" | head -1)
+  for col in year a K s R G rd_b e F Y r tfp_growth gdp_growth mpk rd_total rd_inv_share \
+             basic_share indep_share closure net_relational; do
+    echo ",$header," | grep -q ",$col," || fail "column $col missing from series.csv"
+  done
+  local rows
+  rows=$(grep -v '^#' "$TMP/base/series.csv" | tail -n +2 | wc -l)
+  [ "$rows" -eq 46 ] || fail "series.csv has $rows rows, want 46 (1955..2000)"
+  grep -q '^1955,0\.61,' "$TMP/base/series.csv" || fail "1955 row does not start with a = 0.61"
+  expect_in "$TMP/base/manifest.cfg" "sha256"
+  expect_in "$TMP/base/manifest.cfg" "steps ="
+  expect_in "$TMP/base/manifest.cfg" "params/baseline.cfg:"
+  ls "$TMP/base/plots/"*.gp >/dev/null 2>&1 || fail "no gnuplot scripts"
+  if command -v gnuplot >/dev/null; then
+    [ -s "$TMP/base/plots/overview.png" ] || fail "no overview.png"
+    [ -s "$TMP/base/plots/overview.pdf" ] || fail "no overview.pdf"
+  fi
+  if ls "$TMP/base" "$TMP/base/plots" | grep -q '\.tmp\.'; then fail "temporary files left"; fi
+}
+
+baseline_matches_the_golden_series() {
+  "$RELSIM" run params/baseline.cfg -o "$TMP/base" --no-plots -q
+  expect_status 0 $? "baseline run"
+  same_series tests/data/golden/baseline_series.csv "$TMP/base/series.csv" 1e-9 ||
+    fail "series.csv differs from tests/data/golden/baseline_series.csv (if the change is" \
+         "deliberate, regenerate it with scripts/regenerate-golden.sh and say why in the commit)"
+}
+
+two_runs_give_byte_identical_outputs() {
+  "$RELSIM" run params/baseline.cfg -o "$TMP/d" -q && cp -r "$TMP/d" "$TMP/first"
+  "$RELSIM" run params/baseline.cfg -o "$TMP/d" -q
+  cmp "$TMP/first/series.csv" "$TMP/d/series.csv" || fail "series.csv differs between runs"
+  cmp "$TMP/first/manifest.cfg" "$TMP/d/manifest.cfg" || fail "manifest.cfg differs"
+  for gp in "$TMP"/d/plots/*.gp; do
+    cmp "$gp" "$TMP/first/plots/$(basename "$gp")" || fail "$(basename "$gp") differs"
+  done
+}
+
+the_manifest_reproduces_the_run() {
+  "$RELSIM" run params/baseline.cfg -o "$TMP/a" --set tfp.lambda=0.05 \
+    --set event.bubble.enabled=false --no-plots -q
+  expect_status 0 $? "run with overrides"
+  "$RELSIM" run "$TMP/a/manifest.cfg" -o "$TMP/b" --no-plots -q
+  expect_status 0 $? "run of the manifest"
+  cmp "$TMP/a/series.csv" "$TMP/b/series.csv" || fail "the manifest does not reproduce the run"
+  expect_in "$TMP/a/manifest.cfg" "--set"
+}
+
+run_to_2025_extends_the_series() {
+  "$RELSIM" run params/baseline.cfg -o "$TMP/p" --to 2025 --no-plots -q
+  expect_status 0 $? "--to 2025"
+  tail -1 "$TMP/p/series.csv" | grep -q '^2025,' || fail "last row is not 2025"
+}
+
+# A bad input gives exit status 2 and a message with the file, the line and the setting.
+bad_input_exits_2_with_a_precise_message() {
+  local f="$TMP/bad.cfg"
+  printf 'base = "%s/params/baseline.cfg";\ntfp = {\n  lamda = 0.05;\n};\n' "$PWD" >"$f"
+  "$RELSIM" run "$f" -o "$TMP/x" >"$TMP/err" 2>&1; expect_status 2 $? "unknown setting"
+  expect_in "$TMP/err" "bad.cfg:3"
+  expect_in "$TMP/err" "tfp.lambda"
+  printf 'base = "%s/params/baseline.cfg";\ntfp = { lambda = 5.0; };\n' "$PWD" >"$f"
+  "$RELSIM" run "$f" -o "$TMP/x" >"$TMP/err" 2>&1; expect_status 2 $? "out of bounds"
+  expect_in "$TMP/err" "bad.cfg:2"
+  expect_in "$TMP/err" "[0.01, 0.2]"
+  printf 'tfp = { lambda = ; };\n' >"$f"
+  "$RELSIM" run "$f" -o "$TMP/x" >"$TMP/err" 2>&1; expect_status 2 $? "syntax error"
+  expect_in "$TMP/err" "bad.cfg:1"
+  "$RELSIM" run "$TMP/no-such-file.cfg" >"$TMP/err" 2>&1; expect_status 2 $? "missing file"
+  expect_in "$TMP/err" "no-such-file.cfg"
+  "$RELSIM" run params/baseline.cfg --set tfp.lamda=0.1 >"$TMP/err" 2>&1
+  expect_status 2 $? "bad --set name"
+  expect_in "$TMP/err" "tfp.lambda"
+  "$RELSIM" run params/baseline.cfg --set solver.rtol=2 >"$TMP/err" 2>&1
+  expect_status 2 $? "bad --set value"
+  "$RELSIM" run params/baseline.cfg --to 1800 >"$TMP/err" 2>&1; expect_status 2 $? "bad --to"
+  "$RELSIM" run params/baseline.cfg --frob >"$TMP/err" 2>&1; expect_status 2 $? "bad option"
+  [ -e "$TMP/x" ] && fail "bad input created the output directory"
+  return 0
+}
+
+# A failed run gives exit status 1, names the year and the setting, and writes nothing.
+failed_run_exits_1_and_keeps_earlier_results() {
+  "$RELSIM" run params/baseline.cfg -o "$TMP/f" --set solver.max_steps=10 >"$TMP/err" 2>&1
+  expect_status 1 $? "run with max_steps = 10"
+  expect_in "$TMP/err" "simulated year"
+  expect_in "$TMP/err" "CV_TOO_MUCH_WORK"
+  expect_in "$TMP/err" "solver.max_steps"
+  expect_in "$TMP/err" "R="
+  [ -e "$TMP/f/series.csv" ] && fail "a failed run wrote series.csv"
+  "$RELSIM" run params/baseline.cfg -o "$TMP/g" --no-plots -q && cp "$TMP/g/series.csv" "$TMP/good.csv"
+  "$RELSIM" run params/baseline.cfg -o "$TMP/g" --set solver.max_steps=10 >/dev/null 2>&1
+  expect_status 1 $? "failed run over good results"
+  cmp "$TMP/good.csv" "$TMP/g/series.csv" || fail "a failed run overwrote good results"
+  if ls "$TMP/g" | grep -q '\.tmp\.'; then fail "temporary files left"; fi
+}
+
+without_gnuplot_the_csv_and_scripts_are_still_written() {
+  RELSIM_GNUPLOT=/nonexistent/gnuplot "$RELSIM" run params/baseline.cfg -o "$TMP/n" \
+    >"$TMP/out" 2>"$TMP/err"
+  expect_status 0 $? "run without gnuplot"
+  [ -s "$TMP/n/series.csv" ] || fail "no series.csv without gnuplot"
+  ls "$TMP/n/plots/"*.gp >/dev/null 2>&1 || fail "no .gp scripts without gnuplot"
+  ls "$TMP/n/plots/"*.png >/dev/null 2>&1 && fail "images without gnuplot?"
+  expect_in "$TMP/err" "gnuplot"
+  [ "$(wc -l <"$TMP/err")" -eq 1 ] || fail "the warning is not one line: $(cat "$TMP/err")"
+}
+
+docs_parameters_md_matches_the_registry() {
+  "$RELSIM" params --format markdown >"$TMP/md"
+  awk '/<!-- BEGIN relsim params -->/{on=1; next} /<!-- END relsim params -->/{on=0} on' \
+    docs/parameters.md >"$TMP/doc"
+  cmp -s "$TMP/md" "$TMP/doc" ||
+    fail "docs/parameters.md is out of date: run scripts/update-docs.sh"
+}
+
+bench_reports_runs_per_second() {
+  "$RELSIM" bench params/baseline.cfg -n 20 >"$TMP/out" 2>&1; expect_status 0 $? "bench"
+  expect_in "$TMP/out" "runs per second"
+  expect_in "$TMP/out" "RHS evaluations"
+}
+
+"$1"
+if [ "$failures" -gt 0 ]; then
+  echo "$1: $failures failure(s)" >&2
+  exit 1
+fi
+echo "ok   $1"
