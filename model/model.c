@@ -43,6 +43,7 @@
  * positive inflows; s, rd_b, e relax towards non-negative targets; R has a (1-R) building
  * factor and an R erosion factor; G has an R P inflow (P >= 0) and G outflows. The RHS also
  * reports a stock outside its range as a recoverable failure so that the integrator retries. */
+#include <complex.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,24 +109,92 @@ static double table_primitive_fast(const rs_table *tab, const double *cum, doubl
 
 /* ---------------------------------------------------------------- events */
 
-double rs_event_value(const rs_event *ev, double t, double seg_mid) {
+double rs_event_shape(const rs_event *ev, double t, double seg_mid) {
   if (!ev->enabled) return 0.0;
   switch (ev->shape) {
     case RS_SHAPE_STEP:
-      return seg_mid > ev->start ? ev->magnitude : 0.0;
+      return seg_mid > ev->start ? 1.0 : 0.0;
     case RS_SHAPE_PULSE:
-      return seg_mid > ev->start && seg_mid < ev->end ? ev->magnitude : 0.0;
+      return seg_mid > ev->start && seg_mid < ev->end ? 1.0 : 0.0;
     case RS_SHAPE_RAMP:
       if (t <= ev->start) return 0.0;
-      if (t >= ev->end) return ev->magnitude;
-      return ev->magnitude * (t - ev->start) / (ev->end - ev->start);
+      if (t >= ev->end) return 1.0;
+      return (t - ev->start) / (ev->end - ev->start);
     case RS_SHAPE_SMOOTH_PULSE: {
       if (t <= ev->start || t >= ev->end) return 0.0;
       double sn = sin(rs_pi * (t - ev->start) / (ev->end - ev->start));
-      return ev->magnitude * sn * sn;
+      return sn * sn;
     }
   }
   return 0.0;
+}
+
+double rs_event_value(const rs_event *ev, double t, double seg_mid) {
+  return ev->magnitude * rs_event_shape(ev, t, seg_mid);
+}
+
+/* ---------------------------------------------------------------- the equations */
+
+/* The double instance of equations.inc: the runs. */
+#define NUM double
+#define NUM_EXP exp
+#define NUM_POW pow
+#define NUM_SQRT sqrt
+#define RE(x) (x)
+#define G_(name) name##_d
+#include "equations.inc"
+#undef NUM
+#undef NUM_EXP
+#undef NUM_POW
+#undef NUM_SQRT
+#undef RE
+#undef G_
+
+/* Elementary functions for the complex step. The imaginary parts carried here are derivative
+ * directions scaled by a step of 1e-20, so every term of second order in them is below the
+ * rounding of the real part: f(x + i y) = f(x) + i y f'(x) is then exact, and far cheaper than
+ * the general cexp, cpow and csqrt (which would also be exact). */
+static double complex cs_exp(double complex z) {
+  double e = exp(creal(z));
+  return CMPLX(e, e * cimag(z));
+}
+static double complex cs_sqrt(double complex z) {
+  double r = sqrt(creal(z));
+  return CMPLX(r, cimag(z) / (2.0 * r));
+}
+/* z^w = exp(w log z): d(z^w) = z^w (w dz / z + dw log z). */
+static double complex cs_pow(double complex z, double complex w) {
+  double x = creal(z), u = creal(w);
+  double p = pow(x, u);
+  double dp = cimag(z) != 0.0 ? p * u * cimag(z) / x : 0.0;
+  if (cimag(w) != 0.0) dp += p * cimag(w) * log(x);
+  return CMPLX(p, dp);
+}
+
+/* The complex instance: exact derivatives by the complex step (see rs_model_sens_rhs). */
+#define NUM double complex
+#define NUM_EXP cs_exp
+#define NUM_POW cs_pow
+#define NUM_SQRT cs_sqrt
+#define RE(x) creal(x)
+#define G_(name) name##_c
+#include "equations.inc"
+#undef NUM
+#undef NUM_EXP
+#undef NUM_POW
+#undef NUM_SQRT
+#undef RE
+#undef G_
+
+/* Derivative of the smooth positive part (for the analytic Jacobian). */
+static double dpos(double x, double w) {
+  return 0.5 * (1.0 + x / sqrt(x * x + w * w));
+}
+
+/* The evaluation context of a model for the double instance. */
+static ctx_d model_ctx(const rs_model *m) {
+  ctx_d c = {m, m->p.v, m->mag, m->Z, m->K0};
+  return c;
 }
 
 /* ---------------------------------------------------------------- preparation */
@@ -140,8 +209,11 @@ void rs_model_prepare(rs_model *m, const rs_params *p) {
   m->p = *p;
   const double *v = p->v;
   m->t0 = v[RS_P_SPAN_START];
-  m->K0 = v[RS_P_ALPHA] / v[RS_P_INIT_R_RETURN];
-  m->Z = 1.0 / (v[RS_P_INIT_A] * pow(m->K0, v[RS_P_ALPHA]));
+  for (int i = 0; i < p->nevents; i++) m->mag[i] = p->events[i].magnitude;
+  ctx_d c = {m, m->p.v, m->mag, 0.0, 0.0};
+  prepare_norms_d(&c);
+  m->K0 = c.K0;
+  m->Z = c.Z;
   for (int k = 0; k < RS_NTABLE; k++) {
     const rs_table *tab = &p->tables[k];
     for (int j = 0; j < tab->n; j++) m->cum[k][j] = table_primitive(tab, tab->t[j]);
@@ -169,99 +241,15 @@ void rs_model_set_segment(rs_model *m, double t_lo, double t_hi) {
   m->seg_mid = 0.5 * (t_lo + t_hi);
 }
 
-void rs_model_initial_state(const rs_model *m, double y[RS_NSTATE]) {
-  const double *v = m->p.v;
-  y[RS_A] = v[RS_P_INIT_A];
-  y[RS_K] = m->K0;
-  y[RS_S] = v[RS_P_INIT_S];
-  y[RS_R] = v[RS_P_INIT_TIES];
-  y[RS_G] = v[RS_P_INIT_G];
-  y[RS_RDB] = v[RS_P_INIT_RDB];
-  y[RS_E] = v[RS_P_INIT_E];
-  y[RS_F] = v[RS_P_INIT_F];
-}
-
 const double *rs_model_constraints(void) {
   /* a, K, F strictly positive; the others non-negative (R <= 1 holds by construction). */
   static const double c[RS_NSTATE] = {2.0, 2.0, 1.0, 1.0, 1.0, 1.0, 1.0, 2.0};
   return c;
 }
 
-/* ---------------------------------------------------------------- flows */
-
-/* Exogenous inputs at t. */
-typedef struct forcing {
-  double gf, n, rdp, W; /* W = Z A_f L^(1-alpha): Y = W a K^alpha */
-  double ch[RS_NCHANNEL];
-} forcing;
-
-static void eval_forcing(const rs_model *m, double t, forcing *f) {
-  const rs_params *p = &m->p;
-  double alpha = p->v[RS_P_ALPHA];
-  memset(f->ch, 0, sizeof f->ch);
-  for (int i = 0; i < p->nevents; i++)
-    f->ch[p->events[i].channel] += rs_event_value(&p->events[i], t, m->seg_mid);
-  f->gf = rs_table_eval(&p->tables[RS_TAB_GF], t);
-  f->n = rs_table_eval(&p->tables[RS_TAB_LABOR], t);
-  f->rdp = rs_table_eval(&p->tables[RS_TAB_RDPUB], t) + f->ch[RS_CH_PUBLIC_RD];
-  double lnA =
-      table_primitive_fast(&p->tables[RS_TAB_GF], m->cum[RS_TAB_GF], t) - m->prim0[RS_TAB_GF];
-  double lnL = table_primitive_fast(&p->tables[RS_TAB_LABOR], m->cum[RS_TAB_LABOR], t) -
-               m->prim0[RS_TAB_LABOR];
-  f->W = m->Z * exp(lnA + (1.0 - alpha) * lnL);
-}
-
-/* Smooth positive part and its derivative. */
-static double pos(double x, double w) {
-  return 0.5 * (x + sqrt(x * x + w * w));
-}
-static double dpos(double x, double w) {
-  return 0.5 * (1.0 + x / sqrt(x * x + w * w));
-}
-
-/* Every auxiliary of the system at (t, y): the equations of the opening comment, once. */
-typedef struct flows {
-  forcing f;
-  double Y, r, am, B, C, ga, gK, gY, P, q, sraw, sstar, rdraw, rdstar, eraw, estar, x;
-  double gfree; /* 1 - G/G_max */
-} flows;
-
-static void eval_flows(const rs_model *m, double t, const double *y, flows *fl) {
-  const double *v = m->p.v;
-  const double w = v[RS_P_SMOOTH];
-  forcing *f = &fl->f;
-  eval_forcing(m, t, f);
-  double a = y[RS_A], K = y[RS_K], s = y[RS_S], R = y[RS_R], G = y[RS_G];
-  double alpha = v[RS_P_ALPHA];
-  /* sec. 2: output, return on capital */
-  fl->Y = f->W * a * pow(K, alpha);
-  fl->r = alpha * fl->Y / K;
-  /* sec. 2, 6: the benefit and the opportunity cost of ties */
-  fl->am = pow(a, v[RS_P_M_EXP]);
-  fl->B = v[RS_P_BETA] * R * pos(1.0 - a, w);
-  fl->C = v[RS_P_GAMMA] * R * fl->am;
-  /* sec. 2: catch-up, ties and R&D drive relative TFP */
-  fl->ga = v[RS_P_LAMBDA] * (1.0 - a) + fl->B - fl->C + v[RS_P_ETA] * (y[RS_RDB] + f->rdp) - f->gf -
-           f->ch[RS_CH_TFP];
-  fl->gK = s * fl->Y / K - v[RS_P_DELTA];
-  fl->gY = fl->ga + f->gf + alpha * fl->gK + (1.0 - alpha) * f->n;
-  /* sec. 2: market-share motive keeps investment high while returns fall */
-  fl->sraw = v[RS_P_S0] + v[RS_P_SIGMA_R] * R + v[RS_P_SIGMA_RET] * (fl->r - v[RS_P_R_REF]) +
-             v[RS_P_SIGMA_B] * f->ch[RS_CH_BUBBLE];
-  fl->sstar = pos(fl->sraw, w) - pos(fl->sraw - v[RS_P_S_MAX], w);
-  /* sec. 2: pressure on the regime; sec. 3-5: the network absorbs part of it */
-  fl->P = pos(fl->C - fl->B, w) + f->ch[RS_CH_BURST] + f->ch[RS_CH_PRESSURE];
-  fl->q = fl->P - v[RS_P_OMEGA] * G;
-  fl->gfree = 1.0 - G / v[RS_P_G_MAX];
-  /* sec. 6: relational drag on R&D near the frontier, bubble diversion */
-  fl->rdraw = v[RS_P_RHO0] + v[RS_P_RHO_A] * a - v[RS_P_RHO_R] * R * fl->am -
-              v[RS_P_RHO_B] * f->ch[RS_CH_BUBBLE];
-  fl->rdstar = pos(fl->rdraw, w) - pos(fl->rdraw - v[RS_P_RD_MAX], w);
-  /* sec. 6: start-ups follow growth and are crowded out by ties; closures follow slumps */
-  fl->eraw = v[RS_P_E0] + v[RS_P_E_G] * fl->gY - v[RS_P_E_R] * R + f->ch[RS_CH_ENTRY];
-  fl->estar = pos(fl->eraw, w) - pos(fl->eraw - v[RS_P_E_MAX], w);
-  fl->x =
-      v[RS_P_X0] + v[RS_P_X_G] * pos(v[RS_P_G_REF] - fl->gY, w) + v[RS_P_X_B] * f->ch[RS_CH_BURST];
+void rs_model_initial_state(const rs_model *m, double y[RS_NSTATE]) {
+  ctx_d c = model_ctx(m);
+  initial_state_d(&c, y);
 }
 
 /* How far a stock may stray outside its range before the RHS refuses it. Newton iterates and
@@ -282,38 +270,13 @@ static int check_state(const double *y) {
   return 0;
 }
 
-/* The state with every stock clamped to its physical range. */
-static void clamp_state(const double *y, double *yc) {
-  for (int i = 0; i < RS_NSTATE; i++) yc[i] = y[i] > 0.0 ? y[i] : 0.0;
-  yc[RS_A] = y[RS_A];
-  yc[RS_K] = y[RS_K];
-  yc[RS_F] = y[RS_F];
-  if (yc[RS_R] > 1.0) yc[RS_R] = 1.0;
-}
-
 int rs_model_rhs(const rs_model *m, double t, const double *y_in, double *ydot) {
   int bad = check_state(y_in);
   if (bad) return bad;
   double y[RS_NSTATE];
-  clamp_state(y_in, y);
-  const double *v = m->p.v;
-  const double w = v[RS_P_SMOOTH];
-  flows fl;
-  eval_flows(m, t, y, &fl);
-  const double *ch = fl.f.ch;
-  double R = y[RS_R], G = y[RS_G];
-  ydot[RS_A] = y[RS_A] * fl.ga;
-  ydot[RS_K] = y[RS_S] * fl.Y - v[RS_P_DELTA] * y[RS_K];
-  ydot[RS_S] = (fl.sstar - y[RS_S]) / v[RS_P_TAU_S];
-  /* sec. 2-5: ties are built while they pay and erode under unabsorbed pressure */
-  ydot[RS_R] = v[RS_P_KAPPA_B] * (1.0 - R) * pos(fl.B - fl.C, w) -
-               v[RS_P_KAPPA_E] * R * pos(fl.q, w) - ch[RS_CH_REFORM] * R;
-  /* sec. 3-5: networks follow pressure and the strong yen; sec. 4: bailouts blunt the crisis */
-  ydot[RS_G] = v[RS_P_CHI] * R * (fl.P + ch[RS_CH_YEN]) * fl.gfree - v[RS_P_DELTA_G] * G -
-               ch[RS_CH_CRISIS] * (1.0 - v[RS_P_B_R] * R) * G;
-  ydot[RS_RDB] = (fl.rdstar - y[RS_RDB]) / v[RS_P_TAU_RD];
-  ydot[RS_E] = (fl.estar - y[RS_E]) / v[RS_P_TAU_E];
-  ydot[RS_F] = (y[RS_E] - fl.x) * y[RS_F];
+  clamp_state_d(y_in, y);
+  ctx_d c = model_ctx(m);
+  rhs_d(&c, t, y, ydot);
   for (int i = 0; i < RS_NSTATE; i++)
     if (!isfinite(ydot[i])) return -1;
   return 0;
@@ -328,11 +291,12 @@ int rs_model_jac(const rs_model *m, double t, const double *y_in, double *J) {
   int bad = check_state(y_in);
   if (bad) return bad;
   double y[RS_NSTATE];
-  clamp_state(y_in, y);
+  clamp_state_d(y_in, y);
   const double *v = m->p.v;
   const double w = v[RS_P_SMOOTH];
-  flows fl;
-  eval_flows(m, t, y, &fl);
+  ctx_d c = model_ctx(m);
+  flows_d fl;
+  eval_flows_d(&c, t, y, &fl);
   const double *ch = fl.f.ch;
   double a = y[RS_A], K = y[RS_K], s = y[RS_S], R = y[RS_R], G = y[RS_G], F = y[RS_F];
   double alpha = v[RS_P_ALPHA], mexp = v[RS_P_M_EXP];
@@ -343,7 +307,7 @@ int rs_model_jac(const rs_model *m, double t, const double *y_in, double *J) {
   dr[RS_A] = fl.r / a;
   dr[RS_K] = (alpha - 1.0) * fl.r / K;
   dB[RS_A] = -v[RS_P_BETA] * R * dpos(1.0 - a, w);
-  dB[RS_R] = v[RS_P_BETA] * pos(1.0 - a, w);
+  dB[RS_R] = v[RS_P_BETA] * pos_d(1.0 - a, w);
   dC[RS_A] = mexp * fl.C / a;
   dC[RS_R] = v[RS_P_GAMMA] * fl.am;
   double dcb = dpos(fl.C - fl.B, w);
@@ -375,7 +339,8 @@ int rs_model_jac(const rs_model *m, double t, const double *y_in, double *J) {
   JAC(RS_S, RS_R) = dss * v[RS_P_SIGMA_R] / ts;
   JAC(RS_S, RS_S) = -1.0 / ts;
   /* R */
-  double d = fl.B - fl.C, pd = pos(d, w), dpd = dpos(d, w), pq = pos(fl.q, w), dpq = dpos(fl.q, w);
+  double d = fl.B - fl.C, pd = pos_d(d, w), dpd = dpos(d, w), pq = pos_d(fl.q, w),
+         dpq = dpos(fl.q, w);
   for (int j = 0; j < N; j++)
     JAC(RS_R, j) =
         v[RS_P_KAPPA_B] * (1.0 - R) * dpd * (dB[j] - dC[j]) - v[RS_P_KAPPA_E] * R * dpq * dP[j];
@@ -445,30 +410,133 @@ int rs_indicator_find(const char *name) {
 }
 
 void rs_model_indicators(const rs_model *m, double t, const double *y_in, double *out) {
-  const double *v = m->p.v;
   double y[RS_NSTATE];
-  clamp_state(y_in, y);
-  flows fl;
-  eval_flows(m, t, y, &fl);
-  for (int i = 0; i < RS_NSTATE; i++) out[i] = y[i];
-  double R = y[RS_R], rdb = y[RS_RDB], rdp = fl.f.rdp;
-  double dK = y[RS_S] * fl.Y - v[RS_P_DELTA] * y[RS_K];
-  out[RS_I_Y] = fl.Y;
-  out[RS_I_RET] = fl.r;
-  out[RS_I_TFP_GROWTH] = fl.ga + fl.f.gf;
-  out[RS_I_GDP_GROWTH] = fl.gY;
-  out[RS_I_MPK] = fl.gY * fl.Y / dK;
-  out[RS_I_RD_TOTAL] = rdb + rdp;
-  out[RS_I_RD_INV_SHARE] = rdb / (rdb + y[RS_S]);
-  out[RS_I_BASIC_SHARE] =
-      (v[RS_P_THETA_PUB] * rdp + v[RS_P_THETA_B] * (1.0 - v[RS_P_THETA_R] * R) * rdb) /
-          (rdp + rdb) +
-      fl.f.ch[RS_CH_BASIC];
-  out[RS_I_INDEP_SHARE] = v[RS_P_INDEP_MAX] * pow(1.0 - R, v[RS_P_INDEP_NU]);
-  out[RS_I_CLOSURE] = fl.x;
-  out[RS_I_NET_RELATIONAL] = fl.B - fl.C;
-  out[RS_I_BENEFIT] = fl.B;
-  out[RS_I_COST] = fl.C;
-  out[RS_I_PRESSURE] = fl.P;
-  out[RS_I_RD_PUBLIC] = rdp;
+  clamp_state_d(y_in, y);
+  ctx_d c = model_ctx(m);
+  indicators_d(&c, t, y, out);
+}
+
+/* ---------------------------------------------------------------- parameter references */
+
+int rs_pref_parse(const rs_params *p, const char *name, rs_pref *ref) {
+  ref->id = -1;
+  ref->event = -1;
+  const char *pre = strncmp(name, "event.", 6) == 0    ? name + 6
+                    : strncmp(name, "events.", 7) == 0 ? name + 7
+                                                       : NULL;
+  if (pre) {
+    const char *dot = strrchr(pre, '.');
+    if (!dot || strcmp(dot + 1, "magnitude") != 0) return -1;
+    char ev[RS_NAME_MAX];
+    size_t len = (size_t)(dot - pre);
+    if (len >= sizeof ev) return -1;
+    memcpy(ev, pre, len);
+    ev[len] = '\0';
+    ref->event = rs_params_find_event(p, ev);
+    return ref->event >= 0 ? 0 : -1;
+  }
+  ref->id = rs_param_find(name);
+  if (ref->id < 0 || rs_param_info_get(ref->id)->type != RS_T_REAL) return -1;
+  return 0;
+}
+
+const char *rs_pref_name(const rs_params *p, rs_pref ref, char *buf, size_t n) {
+  if (ref.id >= 0)
+    snprintf(buf, n, "%s", rs_param_info_get(ref.id)->name);
+  else
+    snprintf(buf, n, "event.%s.magnitude", p->events[ref.event].name);
+  return buf;
+}
+
+double rs_pref_get(const rs_params *p, rs_pref ref) {
+  return ref.id >= 0 ? p->v[ref.id] : p->events[ref.event].magnitude;
+}
+
+void rs_pref_set(rs_params *p, rs_pref ref, double value) {
+  if (ref.id >= 0)
+    p->v[ref.id] = value;
+  else
+    p->events[ref.event].magnitude = value;
+}
+
+void rs_pref_bounds(const rs_params *p, rs_pref ref, double *lower, double *upper) {
+  if (ref.id >= 0) {
+    *lower = rs_param_info_get(ref.id)->lower;
+    *upper = rs_param_info_get(ref.id)->upper;
+  } else {
+    const rs_channel_info *ci = rs_channel_info_get(p->events[ref.event].channel);
+    *lower = ci->lower;
+    *upper = ci->upper;
+  }
+}
+
+/* ---------------------------------------------------------------- sensitivities */
+
+/* The complex step: f(x + i h) = f(x) + i h f'(x) + O(h^2), so Im f / h is the derivative to
+ * rounding for any small h (no subtraction, no cancellation). */
+static const double cs_step = 1e-20;
+
+/* Parameter values and magnitudes as complex numbers, with the step on parameter ref. */
+typedef struct cs_params {
+  double complex v[RS_NPARAM];
+  double complex mag[RS_EVENT_MAX];
+} cs_params;
+
+static void cs_context(const rs_model *m, rs_pref ref, cs_params *cp, ctx_c *c) {
+  for (int i = 0; i < RS_NPARAM; i++) cp->v[i] = m->p.v[i];
+  for (int i = 0; i < m->p.nevents; i++) cp->mag[i] = m->mag[i];
+  if (ref.id >= 0)
+    cp->v[ref.id] += CMPLX(0.0, cs_step);
+  else
+    cp->mag[ref.event] += CMPLX(0.0, cs_step);
+  c->m = m;
+  c->v = cp->v;
+  c->mag = cp->mag;
+  prepare_norms_c(c);
+}
+
+void rs_model_sens_initial(const rs_model *m, const rs_pref *refs, int ns, double *yS0) {
+  cs_params cp;
+  ctx_c c;
+  double complex y[RS_NSTATE];
+  for (int k = 0; k < ns; k++) {
+    cs_context(m, refs[k], &cp, &c);
+    initial_state_c(&c, y);
+    for (int i = 0; i < RS_NSTATE; i++) yS0[k * RS_NSTATE + i] = cimag(y[i]) / cs_step;
+  }
+}
+
+int rs_model_sens_rhs(const rs_model *m, const rs_pref *refs, int ns, double t, const double *y,
+                      const double *const *yS, double *const *ySdot) {
+  int bad = check_state(y);
+  if (bad) return bad;
+  cs_params cp;
+  ctx_c c;
+  double complex yc[RS_NSTATE], yk[RS_NSTATE], f[RS_NSTATE];
+  for (int k = 0; k < ns; k++) {
+    cs_context(m, refs[k], &cp, &c);
+    /* One complex evaluation along (yS_k, e_k) gives (df/dy) yS_k + df/dp_k at once. */
+    for (int i = 0; i < RS_NSTATE; i++) yc[i] = CMPLX(y[i], cs_step * yS[k][i]);
+    clamp_state_c(yc, yk);
+    rhs_c(&c, t, yk, f);
+    for (int i = 0; i < RS_NSTATE; i++) {
+      ySdot[k][i] = cimag(f[i]) / cs_step;
+      if (!isfinite(ySdot[k][i])) return -1;
+    }
+  }
+  return 0;
+}
+
+void rs_model_sens_indicators(const rs_model *m, const rs_pref *refs, int ns, double t,
+                              const double *y, const double *yS, double *dout) {
+  cs_params cp;
+  ctx_c c;
+  double complex yc[RS_NSTATE], yk[RS_NSTATE], out[RS_NINDICATOR];
+  for (int k = 0; k < ns; k++) {
+    cs_context(m, refs[k], &cp, &c);
+    for (int i = 0; i < RS_NSTATE; i++) yc[i] = CMPLX(y[i], cs_step * yS[k * RS_NSTATE + i]);
+    clamp_state_c(yc, yk);
+    indicators_c(&c, t, yk, out);
+    for (int i = 0; i < RS_NINDICATOR; i++) dout[k * RS_NINDICATOR + i] = cimag(out[i]) / cs_step;
+  }
 }

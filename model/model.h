@@ -156,6 +156,8 @@ typedef struct rs_event {
  * segment: it decides which side of a jump (start of a step or pulse, end of a pulse) applies,
  * so that the RHS is smooth within a segment and the integrator never meets the jump. */
 double rs_event_value(const rs_event *ev, double t, double seg_mid);
+/* The event's value divided by its magnitude: 0..1 (0 when disabled). */
+double rs_event_shape(const rs_event *ev, double t, double seg_mid);
 
 /* ---------------------------------------------------------------- parameter set */
 
@@ -182,10 +184,11 @@ rs_status rs_params_validate(const rs_params *p, rs_error *err);
  * with rs_model_prepare; it holds no pointers to p and owns no memory. */
 typedef struct rs_model {
   rs_params p;
-  double Z;       /* output normalisation so that Y(start) = 1 */
-  double K0;      /* initial capital, alpha / r(start) */
-  double t0;      /* span.start */
-  double seg_mid; /* a time inside the current integration segment (see rs_event_value) */
+  double Z;                 /* output normalisation so that Y(start) = 1 */
+  double mag[RS_EVENT_MAX]; /* event magnitudes (as in p.events) */
+  double K0;                /* initial capital, alpha / r(start) */
+  double t0;                /* span.start */
+  double seg_mid;           /* a time inside the current integration segment (see rs_event_value) */
   double cum[RS_NTABLE][RS_TABLE_MAX]; /* integral of each table from its first point */
   double prim0[RS_NTABLE];             /* integral of each table from its first point to t0 */
   int nedges;                          /* event edges inside the span, sorted, distinct */
@@ -207,6 +210,37 @@ int rs_model_rhs(const rs_model *m, double t, const double *y, double *ydot);
 int rs_model_jac(const rs_model *m, double t, const double *y, double *J);
 /* CVODE-style sign constraints of the stocks (2: > 0, 1: >= 0), RS_NSTATE entries. */
 const double *rs_model_constraints(void);
+
+/* ---------------------------------------------------------------- sensitivities */
+
+/* A parameter that sensitivities (and the calibration) can vary: a scalar of the registry, or
+ * the magnitude of an event. */
+typedef struct rs_pref {
+  int id;    /* rs_param_id, or -1 */
+  int event; /* index into rs_params.events when id < 0 */
+} rs_pref;
+
+/* Parse "tfp.lambda" (full or unique bare name) or "event.bubble.magnitude" against p. Returns
+ * 0, or -1 when the name is unknown or not a real number (enums and integers cannot vary). */
+int rs_pref_parse(const rs_params *p, const char *name, rs_pref *ref);
+/* Name of a parameter reference ("tfp.lambda", "event.bubble.magnitude") into buf. */
+const char *rs_pref_name(const rs_params *p, rs_pref ref, char *buf, size_t n);
+double rs_pref_get(const rs_params *p, rs_pref ref);
+void rs_pref_set(rs_params *p, rs_pref ref, double value);
+/* Bounds of the parameter from the registry (channel bounds for an event magnitude). */
+void rs_pref_bounds(const rs_params *p, rs_pref ref, double *lower, double *upper);
+
+/* Sensitivities by the complex step: exact derivatives of the equations (to rounding), not
+ * difference quotients. refs lists ns parameters; vectors have RS_NSTATE entries.
+ * rs_model_sens_initial: yS0[k*RS_NSTATE + i] = d y_i(start) / d p_k.
+ * rs_model_sens_rhs: ySdot[k] = (df/dy) yS[k] + df/dp_k at (t, y); returns like rs_model_rhs.
+ * rs_model_sens_indicators: dout[k*RS_NINDICATOR + c] = d indicator_c / d p_k along the run,
+ *   given yS[k*RS_NSTATE + i] = d y_i / d p_k at t. */
+void rs_model_sens_initial(const rs_model *m, const rs_pref *refs, int ns, double *yS0);
+int rs_model_sens_rhs(const rs_model *m, const rs_pref *refs, int ns, double t, const double *y,
+                      const double *const *yS, double *const *ySdot);
+void rs_model_sens_indicators(const rs_model *m, const rs_pref *refs, int ns, double t,
+                              const double *y, const double *yS, double *dout);
 
 /* ---------------------------------------------------------------- indicators */
 

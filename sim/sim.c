@@ -14,6 +14,12 @@ struct rs_sim {
   int cap;      /* rows allocated in tout and yout */
   double *tout; /* output times */
   double *yout; /* states at the output times */
+  /* sensitivities of the current run */
+  const rs_pref *refs;
+  int ns;
+  size_t scap;   /* doubles allocated in ySout */
+  double *ySout; /* state sensitivities at the output times: (row*ns + k)*RS_NSTATE + i */
+  double *yS0;   /* initial sensitivities, ns*RS_NSTATE */
 };
 
 void rs_series_init(rs_series *s) {
@@ -43,6 +49,8 @@ rs_sim *rs_sim_alloc(rs_error *err) {
 
 void rs_sim_free(rs_sim *sim) {
   if (!sim) return;
+  free(sim->yS0);
+  free(sim->ySout);
   free(sim->yout);
   free(sim->tout);
   rs_solver_free(sim->solver);
@@ -60,6 +68,7 @@ rs_solver_options rs_sim_solver_options(const rs_params *p) {
   o.atol = p->v[RS_P_SOLVER_ATOL];
   o.max_steps = (long)p->v[RS_P_SOLVER_MAX_STEPS];
   o.max_step = p->v[RS_P_SOLVER_MAX_STEP];
+  o.sens_errcon = p->v[RS_P_SOLVER_SENS_ERRCON] == 1.0;
   return o;
 }
 
@@ -81,15 +90,25 @@ int rs_sim_output_times(const rs_params *p, double *t) {
 /* ---------------------------------------------------------------- callbacks */
 
 static int cb_rhs(double t, const double *y, double *ydot, void *user) {
-  return rs_model_rhs(user, t, y, ydot);
+  rs_sim *sim = user;
+  return rs_model_rhs(&sim->model, t, y, ydot);
 }
 
 static int cb_jac(double t, const double *y, double *J, void *user) {
-  return rs_model_jac(user, t, y, J);
+  rs_sim *sim = user;
+  return rs_model_jac(&sim->model, t, y, J);
 }
 
 static void cb_segment(double t_lo, double t_hi, void *user) {
-  rs_model_set_segment(user, t_lo, t_hi);
+  rs_sim *sim = user;
+  rs_model_set_segment(&sim->model, t_lo, t_hi);
+}
+
+static int cb_sens(double t, const double *y, const double *ydot, int ns, const double *const *yS,
+                   double *const *ySdot, void *user) {
+  rs_sim *sim = user;
+  (void)ydot;
+  return rs_model_sens_rhs(&sim->model, sim->refs, ns, t, y, yS, ySdot);
 }
 
 static const char *const state_names[RS_NSTATE] = {"a", "K", "s", "R", "G", "rd_b", "e", "F"};
@@ -121,7 +140,7 @@ static rs_status reserve(rs_sim *sim, rs_series *out, int rows, rs_error *err) {
 /* Flows at an output time are those of the segment that starts there (the right limit: an
  * event that begins in 1991.0 already acts in the 1991 row), except at the last time, which
  * belongs to the segment that ends there. */
-static void fill_indicators(rs_sim *sim, rs_series *out, int nrows) {
+static void fill_indicators(rs_sim *sim, rs_series *out, int nrows, double *dS) {
   rs_model *m = &sim->model;
   double t0 = m->t0, t1 = sim->tout[nrows - 1];
   for (int i = 0; i < nrows; i++) {
@@ -140,6 +159,10 @@ static void fill_indicators(rs_sim *sim, rs_series *out, int nrows) {
     out->year[i] = t;
     rs_model_indicators(m, t, sim->yout + (size_t)i * RS_NSTATE,
                         out->ind + (size_t)i * RS_NINDICATOR);
+    if (dS)
+      rs_model_sens_indicators(m, sim->refs, sim->ns, t, sim->yout + (size_t)i * RS_NSTATE,
+                               sim->ySout + (size_t)i * (size_t)sim->ns * RS_NSTATE,
+                               dS + (size_t)i * (size_t)sim->ns * RS_NINDICATOR);
   }
   out->nrows = nrows;
 }
@@ -178,24 +201,63 @@ static rs_status run_failed(rs_sim *sim, const rs_params *p, rs_error *err) {
 
 /* ---------------------------------------------------------------- the run */
 
-rs_status rs_sim_run(rs_sim *sim, const rs_params *p, rs_series *out, rs_solver_stats *stats,
-                     rs_error *err) {
+/* Grow the sensitivity buffers for nrows rows of ns parameters. */
+static rs_status reserve_sens(rs_sim *sim, int nrows, int ns, rs_error *err) {
+  size_t need = (size_t)nrows * (size_t)ns * RS_NSTATE;
+  if (need > sim->scap) {
+    double *b = realloc(sim->ySout, sizeof(double) * need);
+    if (!b) return rs_fail(err, RS_ERR_NOMEM, "out of memory for sensitivities");
+    sim->ySout = b;
+    sim->scap = need;
+  }
+  double *b0 = realloc(sim->yS0, sizeof(double) * (size_t)ns * RS_NSTATE);
+  if (!b0) return rs_fail(err, RS_ERR_NOMEM, "out of memory for sensitivities");
+  sim->yS0 = b0;
+  return RS_OK;
+}
+
+/* The run, with sensitivities when ns > 0. */
+static rs_status run(rs_sim *sim, const rs_params *p, const rs_pref *refs, int ns, rs_series *out,
+                     double *dS, rs_solver_stats *stats, rs_error *err) {
   out->nrows = 0;
   int nrows = rs_sim_output_times(p, NULL);
   rs_status st = reserve(sim, out, nrows, err);
+  if (st == RS_OK && ns > 0) st = reserve_sens(sim, nrows, ns, err);
   if (st != RS_OK) return st;
   rs_sim_output_times(p, sim->tout);
   rs_model *m = &sim->model;
   rs_model_prepare(m, p);
+  sim->refs = refs;
+  sim->ns = ns;
   double y0[RS_NSTATE];
   rs_model_initial_state(m, y0);
-  rs_ode ode = {RS_NSTATE,  cb_rhs, cb_jac, cb_segment, NULL, m, rs_model_constraints(),
-                state_names};
+  rs_ode ode = {
+      RS_NSTATE,  cb_rhs, cb_jac, cb_segment, ns > 0 ? cb_sens : NULL, sim, rs_model_constraints(),
+      state_names};
   rs_solver_options opt = rs_sim_solver_options(p);
-  st = rs_solver_integrate(sim->solver, &ode, &opt, m->t0, y0, m->edges, m->nedges, sim->tout,
-                           nrows, sim->yout, stats, err);
+  if (ns > 0) {
+    rs_model_sens_initial(m, refs, ns, sim->yS0);
+    st =
+        rs_solver_integrate_sens(sim->solver, &ode, &opt, m->t0, y0, m->edges, m->nedges, sim->tout,
+                                 nrows, sim->yout, ns, sim->yS0, sim->ySout, stats, err);
+  } else {
+    st = rs_solver_integrate(sim->solver, &ode, &opt, m->t0, y0, m->edges, m->nedges, sim->tout,
+                             nrows, sim->yout, stats, err);
+  }
   if (st == RS_ERR_RUN) return run_failed(sim, p, err);
   if (st != RS_OK) return st;
-  fill_indicators(sim, out, nrows);
+  fill_indicators(sim, out, nrows, ns > 0 ? dS : NULL);
   return RS_OK;
+}
+
+rs_status rs_sim_run(rs_sim *sim, const rs_params *p, rs_series *out, rs_solver_stats *stats,
+                     rs_error *err) {
+  return run(sim, p, NULL, 0, out, NULL, stats, err);
+}
+
+rs_status rs_sim_run_sens(rs_sim *sim, const rs_params *p, const rs_pref *refs, int ns,
+                          rs_series *out, double *dS, rs_solver_stats *stats, rs_error *err) {
+  if (ns < 1 || !refs || !dS)
+    return rs_fail(err, RS_ERR_RUN, "sensitivities need at least one parameter");
+  return run(sim, p, refs, ns, out, dS, stats, err);
 }

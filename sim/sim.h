@@ -45,6 +45,14 @@ int rs_sim_output_times(const rs_params *p, double *t);
 rs_status rs_sim_run(rs_sim *sim, const rs_params *p, rs_series *out, rs_solver_stats *stats,
                      rs_error *err);
 
+/* As rs_sim_run, with forward sensitivities (CVODES, staggered corrector, exact right-hand
+ * sides by the complex step) for the ns parameters refs: dS receives the derivative of every
+ * indicator with respect to every parameter at every output row,
+ * dS[(row*ns + k)*RS_NINDICATOR + c] = d indicator_c / d p_k; it must hold
+ * rs_sim_output_times(p, NULL) * ns * RS_NINDICATOR doubles. */
+rs_status rs_sim_run_sens(rs_sim *sim, const rs_params *p, const rs_pref *refs, int ns,
+                          rs_series *out, double *dS, rs_solver_stats *stats, rs_error *err);
+
 /* The model as last prepared by rs_sim_run (for indicator evaluations by callers). */
 const rs_model *rs_sim_model(const rs_sim *sim);
 

@@ -93,7 +93,7 @@ void rs_solver_free(rs_solver *s) {
 }
 
 rs_solver_options rs_solver_default_options(void) {
-  rs_solver_options o = {RS_METHOD_BDF, 1e-6, 1e-9, 5000, 0.0};
+  rs_solver_options o = {RS_METHOD_BDF, 1e-6, 1e-9, 5000, 0.0, 0};
   return o;
 }
 
@@ -253,7 +253,8 @@ static rs_status setup_run(rs_solver *s, const rs_ode *ode, const rs_solver_opti
 }
 
 /* Switch sensitivities on for ns parameters (or off for ns == 0). */
-static rs_status setup_sens(rs_solver *s, int ns, const double *yS0, double t_now, rs_error *err) {
+static rs_status setup_sens(rs_solver *s, const rs_solver_options *opt, int ns, const double *yS0,
+                            double t_now, rs_error *err) {
   if (ns == 0) {
     if (s->ns_init) CHECK(CVodeSensToggleOff(s->mem));
     return RS_OK;
@@ -286,7 +287,9 @@ static rs_status setup_sens(rs_solver *s, int ns, const double *yS0, double t_no
     CHECK(CVodeSensReInit(s->mem, CV_STAGGERED, s->yS));
   }
   CHECK(CVodeSensEEtolerances(s->mem));
-  CHECK(CVodeSetSensErrCon(s->mem, SUNTRUE));
+  /* With error control the sensitivities also choose the step sizes (about twice the steps);
+   * without it they follow the steps the state needs, and are as accurate where those are. */
+  CHECK(CVodeSetSensErrCon(s->mem, opt->sens_errcon ? SUNTRUE : SUNFALSE));
   return RS_OK;
 }
 
@@ -332,7 +335,7 @@ static rs_status check_inputs(const rs_solver *s, const rs_ode *ode, double t0, 
 
 /* Copy the state (and sensitivities) reached at output time number i into the outputs. */
 static rs_status store_output(rs_solver *s, int i, int ns, double *yout, double *ySout,
-                              double t_now, rs_error *err) {
+                              int at_start, double t_now, rs_error *err) {
   size_t n = (size_t)s->n;
   double *row = yout + (size_t)i * n;
   memcpy(row, N_VGetArrayPointer(s->y), sizeof(double) * n);
@@ -346,7 +349,8 @@ static rs_status store_output(rs_solver *s, int i, int ns, double *yout, double 
     }
   if (ns > 0) {
     double tret;
-    CHECK(CVodeGetSens(s->mem, &tret, s->yS));
+    /* Before the first step s->yS still holds the initial sensitivities. */
+    if (!at_start) CHECK(CVodeGetSens(s->mem, &tret, s->yS));
     for (int k = 0; k < ns; k++)
       memcpy(ySout + ((size_t)i * (size_t)ns + (size_t)k) * n, N_VGetArrayPointer(s->yS[k]),
              sizeof(double) * n);
@@ -364,13 +368,13 @@ static rs_status integrate(rs_solver *s, const rs_ode *ode, const rs_solver_opti
   double t_now = t0;
   rs_status st = check_inputs(s, ode, t0, tout, nout, err);
   if (st == RS_OK) st = setup_run(s, ode, opt, t0, y0, err);
-  if (st == RS_OK) st = setup_sens(s, ns, yS0, t0, err);
+  if (st == RS_OK) st = setup_sens(s, opt, ns, yS0, t0, err);
   if (st != RS_OK) return st;
   double t_end = tout[nout - 1];
   int io = 0, ie = 0;
   /* Outputs at t0 itself need no integration. */
   while (io < nout && tout[io] == t0) {
-    if ((st = store_output(s, io, ns, yout, ySout, t_now, err)) != RS_OK) return st;
+    if ((st = store_output(s, io, ns, yout, ySout, 1, t_now, err)) != RS_OK) return st;
     io++;
   }
   while (io < nout) {
@@ -391,7 +395,7 @@ static rs_status integrate(rs_solver *s, const rs_ode *ode, const rs_solver_opti
       }
       t_now = tret;
       if (io < nout && tout[io] <= t_hi && tret >= tout[io]) {
-        if ((st = store_output(s, io, ns, yout, ySout, t_now, err)) != RS_OK) return st;
+        if ((st = store_output(s, io, ns, yout, ySout, 0, t_now, err)) != RS_OK) return st;
         io++;
       }
       if (tret >= t_hi) break;

@@ -42,9 +42,10 @@ typedef struct rs_solver_options {
   double atol;     /* absolute tolerance, every component */
   long max_steps;  /* most steps between two output times */
   double max_step; /* largest step, 0 = unlimited */
+  int sens_errcon; /* 1: sensitivities take part in the local error test (more steps) */
 } rs_solver_options;
 
-/* BDF, rtol 1e-6, atol 1e-9, 5000 steps, no step limit. */
+/* BDF, rtol 1e-6, atol 1e-9, 5000 steps, no step limit, sensitivities without error control. */
 rs_solver_options rs_solver_default_options(void);
 
 /* Integrator statistics, summed over all segments of a run. */
@@ -82,8 +83,8 @@ rs_status rs_solver_integrate(rs_solver *s, const rs_ode *ode, const rs_solver_o
 
 /* As rs_solver_integrate, with ns forward sensitivities (ode->sens required). yS0 holds ns
  * initial sensitivity vectors of length n (row k = d y0 / d p_k); ySout receives, for each
- * output time i, ns vectors of n values at ySout[(i*ns + k)*n]. The sensitivities take part in
- * the error test (staggered corrector), so their accuracy follows rtol/atol. */
+ * output time i, ns vectors of n values at ySout[(i*ns + k)*n]. Staggered corrector; the
+ * sensitivities take part in the local error test only with opt->sens_errcon. */
 rs_status rs_solver_integrate_sens(rs_solver *s, const rs_ode *ode, const rs_solver_options *opt,
                                    double t0, const double *y0, const double *edges, int nedges,
                                    const double *tout, int nout, double *yout, int ns,
