@@ -17,6 +17,8 @@ static const char usage[] =
     "  run FILE      run a scenario: series.csv, manifest.cfg and figures in a directory\n"
     "  params        list every parameter with its units, default, bounds and meaning\n"
     "  bench [FILE]  time repeated runs of a scenario (runs per second)\n"
+    "  calibrate BASE.cfg\n"
+    "                fit the free parameters to the paper's figures, with a fit report\n"
     "\n"
     "Options:\n"
     "  -h, --help     this text (each command has its own: relsim run --help)\n"
@@ -43,6 +45,8 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "run") == 0) return rs_cmd_run(argc - 1, argv + 1);
   if (strcmp(cmd, "params") == 0) return rs_cmd_params(argc - 1, argv + 1);
   if (strcmp(cmd, "bench") == 0) return rs_cmd_bench(argc - 1, argv + 1);
-  rs_cli_error("unknown command '%s' (commands: run, params, bench; see relsim --help)", cmd);
+  if (strcmp(cmd, "calibrate") == 0) return rs_cmd_calibrate(argc - 1, argv + 1);
+  rs_cli_error("unknown command '%s' (commands: run, params, bench, calibrate; see relsim --help)",
+               cmd);
   return 2;
 }

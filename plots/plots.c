@@ -748,3 +748,56 @@ rs_status rs_plots_run(const char *dir, const rs_plot_point *pts, int npts, rs_p
   rep->rendered = failed == 0;
   return RS_OK;
 }
+
+/* ---------------------------------------------------------------- figures of other modules */
+
+double rs_plots_indicator_scale(int ind, char *units, size_t n) {
+  if (units && n > 0) ind_units(ind, units, n);
+  return ind_scale(ind);
+}
+
+rs_status rs_plots_render_script(const char *plotdir, const char *name, const char *script,
+                                 rs_plots_report *rep, rs_error *err) {
+  rs_plots_report local;
+  if (!rep) {
+    memset(&local, 0, sizeof local);
+    rep = &local;
+  }
+  if (!plotdir || !plotdir[0] || !name || !script)
+    return rs_fail(err, RS_ERR_INPUT, "plots: missing directory, name or script");
+  size_t nl = strlen(name);
+  /* the name becomes part of temporary names inside gnuplot's single quotes (see render) */
+  if (nl == 0 || nl > 64 ||
+      strspn(name,
+             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+             "0123456789_-") != nl)
+    return rs_fail(err, RS_ERR_INPUT,
+                   "plots: bad figure name '%s' (1 to 64 characters of A-Z, a-z, 0-9, _ and -)",
+                   name);
+  /* room for "/NAME.tmp.XXXXXX.png" after plotdir in render's buffers */
+  char path[4096];
+  if (strlen(plotdir) + nl + 32 >= sizeof path)
+    return rs_fail(err, RS_ERR_IO, "%s: path too long", plotdir);
+  rs_status st = rs_mkdir_p(plotdir, err);
+  if (st != RS_OK) return st;
+  bprintf(path, sizeof path, "%s/%s.gp", plotdir, name);
+  st = rs_write_file(path, script, err);
+  if (st != RS_OK) return st;
+  rep->nscripts++;
+
+  char why[sizeof rep->why_not];
+  int made = 0;
+  if (!find_gnuplot(rep->gnuplot, sizeof rep->gnuplot)) {
+    rep->gnuplot[0] = '\0';
+    bprintf(why, sizeof why,
+            "gnuplot not found (install gnuplot-nox, or set RELSIM_GNUPLOT); the .gp scripts "
+            "in %s draw the figures",
+            plotdir);
+  } else {
+    made = render(rep->gnuplot, plotdir, name, why, sizeof why);
+  }
+  rep->nimages += made;
+  if (made < 2 && !rep->why_not[0]) bprintf(rep->why_not, sizeof rep->why_not, "%s", why);
+  rep->rendered = rep->nimages == 2 * rep->nscripts;
+  return RS_OK;
+}

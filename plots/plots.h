@@ -51,4 +51,28 @@ typedef struct rs_plots_report {
 rs_status rs_plots_run(const char *dir, const rs_plot_point *pts, int npts, rs_plots_report *rep,
                        rs_error *err);
 
+/* ---------------------------------------------------------------- figures of other modules */
+
+/* The factor from a series.csv value of indicator ind to the value as every relsim figure draws
+ * it (100 for shares of GDP and rates per year, drawn in percent; 1 otherwise), and the units as
+ * drawn ("% of GDP", "% per year", "US = 1", "first-year GDP", ...) into units of size n (units
+ * may be NULL). For modules that draw their own figures (the calibration report) in the same
+ * units as the run figures. ind must be a valid rs_indicator. */
+double rs_plots_indicator_scale(int ind, char *units, size_t n);
+
+/* Write script as plotdir/NAME.gp (atomically; plotdir is created if needed) and, when gnuplot
+ * is found (as rs_plots_run looks for it: $RELSIM_GNUPLOT, else PATH), run it from plotdir with
+ * a temporary outbase and rename NAME.png and NAME.pdf into place only when gnuplot succeeded,
+ * exactly as rs_plots_run does. The script must honour the convention of the run scripts:
+ * `if (!exists("outbase")) outbase = "NAME"` and write outbase.".png" and outbase.".pdf".
+ * name is 1 to 64 characters of [A-Za-z0-9_-]. rep accumulates over calls (zero it before the
+ * first): nscripts and nimages are added to, gnuplot is set, why_not keeps the first reason
+ * why images are missing (gnuplot not found, or the script and gnuplot's first error line),
+ * and rendered = 1 while every script so far gave both images. Without gnuplot, or when
+ * gnuplot fails, RS_OK is returned. Returns RS_ERR_INPUT for a bad name or a NULL argument,
+ * RS_ERR_IO when the directory or the script cannot be written (err names the file),
+ * RS_ERR_NOMEM. rep may be NULL. */
+rs_status rs_plots_render_script(const char *plotdir, const char *name, const char *script,
+                                 rs_plots_report *rep, rs_error *err);
+
 #endif /* RS_PLOTS_H */

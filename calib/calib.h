@@ -1,0 +1,187 @@
+/* calib/calib.h -- calibration of relsim against the paper's figures.
+ * This module fits the free parameters (params/free.cfg) of a base scenario to the targets
+ * (params/targets.cfg) by weighted least squares on scaled residuals: a trust-region
+ * Levenberg-Marquardt (GSL gsl_multifit_nlinear) from a Latin-hypercube multi-start, in parallel
+ * (OpenMP) with results independent of the thread count, with the Jacobian from CVODES forward
+ * sensitivities (or central differences, for checking). It then describes the fit: standard
+ * errors, correlations, identifiability (collinearity indices) and targets in tension, and
+ * writes the report (report.c). */
+#ifndef RS_CALIB_H
+#define RS_CALIB_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "params.h"
+#include "plots.h" /* rs_plots_report: what the report's figures came to */
+#include "targets.h"
+
+/* ---------------------------------------------------------------- the free set */
+
+#define RS_FREE_MAX 24
+
+typedef struct rs_free_param {
+  rs_pref ref;   /* the parameter (a scalar or an event magnitude) */
+  char name[64]; /* "tfp.lambda", "event.bubble.magnitude" */
+  double lower;  /* search bounds, inside the registry bounds */
+  double upper;
+  int has_prior; /* 1: a normal prior adds the residual (x - prior_mean) / prior_sd */
+  double prior_mean;
+  double prior_sd;
+  int line; /* line in free.cfg */
+} rs_free_param;
+
+typedef struct rs_free_set {
+  int n;
+  rs_free_param p[RS_FREE_MAX];
+  char file[512];
+} rs_free_set;
+
+/* Load free.cfg against the base scenario: `free = ( { name = "tfp.lambda"; lower = 0.01;
+ * upper = 0.2; }, { name = "ties.kappa_e"; prior = [3.0, 1.0]; }, ... );` (bounds default to the
+ * registry's; `prior = [mean, sd]` optional). Errors name file:line: unknown or non-real
+ * parameter (with the closest name), bounds outside the registry's or not lower < upper, the
+ * base value outside the bounds, a duplicate, more than RS_FREE_MAX. */
+rs_status rs_free_load(const char *path, const rs_params *base, rs_free_set *fs, rs_error *err);
+
+/* ---------------------------------------------------------------- options */
+
+typedef enum rs_jacobian_kind {
+  RS_JAC_SENS, /* CVODES forward sensitivities, chain rule through the target formulas */
+  RS_JAC_FD    /* central differences of whole runs (for checking) */
+} rs_jacobian_kind;
+
+typedef struct rs_calib_options {
+  int nstarts;             /* starts: start 0 is the base values, the rest a Latin hypercube */
+  uint64_t seed;           /* seed of the design (the result depends on it, not on threads) */
+  int max_iter;            /* Levenberg-Marquardt iterations per start */
+  int jacobian;            /* rs_jacobian_kind */
+  int threads;             /* OpenMP threads; 0 = the OpenMP default */
+  int progress;            /* 1: progress lines on stderr */
+  double xtol, gtol, ftol; /* convergence tests of gsl_multifit_nlinear_test */
+  volatile sig_atomic_t *interrupt; /* when non-NULL and set (by a SIGINT handler), every start
+                                       stops at its next iteration and the best point so far is
+                                       returned with interrupted = 1 */
+} rs_calib_options;
+
+/* 16 starts, seed 20010618 (the paper's date), 100 iterations, sensitivities, tolerances 1e-8. */
+rs_calib_options rs_calib_default_options(void);
+
+/* ---------------------------------------------------------------- the result */
+
+typedef struct rs_calib_start {
+  double x0[RS_FREE_MAX]; /* starting point */
+  double x[RS_FREE_MAX];  /* end point */
+  double cost;            /* cost at the end point (see rs_calib_result.cost) */
+  int iterations;
+  int status; /* 0 converged, 1 iteration limit, 2 interrupted, 3 failed */
+  long runs;  /* model runs used (plain + sensitivity) */
+} rs_calib_start;
+
+/* A pair of targets whose cost gradients point against each other at the optimum: moving the
+ * parameters to fit one worsens the other. */
+typedef struct rs_calib_tension {
+  int a, b;      /* target indices */
+  double cosine; /* cosine of the angle between the two cost gradients (-1: opposed) */
+} rs_calib_tension;
+
+/* A subset of free parameters and its collinearity index (R's FME::collin): 1/sqrt of the
+ * smallest eigenvalue of S'S, S the residual Jacobian with unit-length columns. Above 10-15
+ * the subset is poorly identifiable: its parameters can compensate each other. */
+typedef struct rs_calib_collin {
+  uint32_t mask; /* bit j: free parameter j */
+  int size;
+  double gamma;
+} rs_calib_collin;
+
+typedef struct rs_calib_result {
+  int n; /* free parameters */
+  int m; /* residuals: targets (modelled, incl. series points) and priors */
+  int nstarts;
+  rs_calib_start *starts; /* nstarts, owned */
+  int best;               /* index of the best start (lowest cost; ties: lowest index) */
+  double x[RS_FREE_MAX];  /* the estimate */
+  double cost;            /* sum over targets of weight * residual^2, plus prior terms */
+  rs_params fitted;       /* base with the estimate */
+  rs_series series;       /* the run at the estimate, owned */
+  long runs;              /* model runs in all */
+  int interrupted;        /* 1: stopped by the interrupt flag */
+  /* per target (index as in rs_targets; unmodelled targets: NAN and 0) */
+  int ntargets;
+  double *model; /* model value of each target */
+  double *resid; /* the residual of each target (RMS for a series) */
+  double *tcost; /* weight * sum of its squared residuals */
+  /* per free parameter */
+  double se[RS_FREE_MAX];    /* standard error, INFINITY when not identified */
+  int at_bound[RS_FREE_MAX]; /* 1: within 0.1 % of the range from a bound */
+  int weak[RS_FREE_MAX];     /* 1: weakly identified (see calib.c: relative SE > 0.25 of
+                                the range, or in a pair with collinearity index > 15) */
+  double *cov;               /* n x n Gauss-Newton covariance (J'J)^-1 (pseudo-inverse): the scales
+                                of the target file are read as standard deviations */
+  double *corr;              /* n x n correlation matrix */
+  double sigma2;             /* reference only: cost / (m_eff - n), NAN when m_eff <= n (m_eff: rows
+                                of J that are not zero); not used to scale cov */
+  double *J;                 /* m x n weighted residual Jacobian d(sqrt(w) r)/dx at the estimate */
+  double *res;               /* m weighted residuals sqrt(w) r at the estimate */
+  int *res_target; /* m: target index of each residual (-1 - j for the prior of param j) */
+  /* identifiability */
+  double collin_all; /* collinearity index of the whole free set */
+  int ncollin;
+  rs_calib_collin *collin; /* worst subsets, by size then gamma descending, owned */
+  /* targets in tension */
+  int ntension;
+  rs_calib_tension *tension; /* by cosine ascending, owned */
+} rs_calib_result;
+
+/* Fit fs over base to ts. Every start runs in its own workspace; the result is the same for
+ * any number of threads. On RS_OK (also when interrupted, with res->interrupted = 1) res holds
+ * the estimate and its description; free it with rs_calib_result_free. */
+rs_status rs_calibrate(const rs_params *base, const rs_targets *ts, const rs_free_set *fs,
+                       const rs_calib_options *opt, rs_calib_result *res, rs_error *err);
+void rs_calib_result_free(rs_calib_result *res);
+
+/* The weighted residuals (m values, as rs_calib_result.res) and, when J is not NULL, their
+ * Jacobian with respect to the free parameters (m x n, row-major) at x, by the method kind.
+ * For tests and for checking the sensitivities against differences. Returns the number of
+ * residuals through *m. */
+rs_status rs_calib_residuals(const rs_params *base, const rs_targets *ts, const rs_free_set *fs,
+                             const double *x, int kind, double *res, double *J, int *m,
+                             rs_error *err);
+
+/* ---------------------------------------------------------------- the report (report.c) */
+
+/* Write the calibration outputs into dir (created if needed), every file atomically and
+ * deterministically (no dates: the same calibration writes the same bytes):
+ *   calibrated.cfg   a scenario whose base is base_path (written relative to dir, from the real
+ *                    paths of both; absolute when they share nothing but the root), holding the
+ *                    fitted values (rs_params_write_scenario of res->fitted over base: it loads
+ *                    back to them bit for bit), each scalar's comment giving "fitted; SE ...
+ *                    (bounds L to U)" and AT BOUND / weakly identified; the header lists the
+ *                    command, base, targets and free files, the cost and every estimate with
+ *                    its standard error (event magnitudes included)
+ *   fit.csv          one row per target in file order, modelled or not: id, modelled, kind,
+ *                    indicator, other, year, year2, target (value or "lower..upper"),
+ *                    paper_value, scale, model, residual (RMS for a series), weight,
+ *                    cost_share, within_scale (yes/no, "-" unmodelled), section, quote, reason
+ *   fit.md           the report: summary, targets (and the figures not modelled, with their
+ *                    reasons), parameters, correlations, collinearity, targets in tension,
+ *                    starts, figures
+ *   parameters.csv   name, units, estimate (to the last bit), bounds, standard error, base
+ *                    value, prior mean/sd, at-bound and weak flags
+ *   series.csv       the run at the estimate (res->series)
+ *   plots/           fit_<indicator> for each indicator with modelled targets (model line and
+ *                    targets), residuals (scaled residuals as bars), correlation (heat map):
+ *                    .gp scripts, and PNG + PDF when gnuplot runs (plots/rs_plots_render_script)
+ * partial = 1 writes only calibrated.partial.cfg (the best point so far, after an interrupt).
+ * base is the parameter set read from base_path; res must describe ts and fs (res->n = fs->n,
+ * res->ntargets = ts->n). command (may be NULL) is recorded in calibrated.cfg and fit.md.
+ * plots (may be NULL) receives what the figures came to: without gnuplot, or when gnuplot
+ * fails, the report is still complete but for the images, RS_OK is returned and
+ * plots->why_not says why there are none, for the caller to print. Errors: RS_ERR_INPUT for an
+ * inconsistent result, RS_ERR_IO when a file cannot be written (err names it), RS_ERR_NOMEM. */
+rs_status rs_calib_write_report(const char *dir, const char *base_path, const rs_params *base,
+                                const rs_targets *ts, const rs_free_set *fs,
+                                const rs_calib_result *res, int partial, const char *command,
+                                rs_plots_report *plots, rs_error *err);
+
+#endif /* RS_CALIB_H */

@@ -1,0 +1,1752 @@
+/* calib/report.c -- the calibration report: everything a calibration writes once the fit is done.
+ * This file contains the writers of the files that economists read, cite and carry into their
+ * counterfactuals, all written atomically into one directory, all deterministic (no dates, no
+ * timings, fixed number formats), so that the same calibration writes the same bytes:
+ *
+ *   calibrated.cfg   a scenario over the base file holding the estimate, with the standard
+ *                    error, search bounds and flags of every fitted value in its comment;
+ *                    after an interrupt calibrated.partial.cfg only (the best point so far)
+ *   fit.csv          one row per figure of the paper, modelled or not, for spreadsheets
+ *   fit.md           the fit report: summary, targets, parameters, correlations,
+ *                    identifiability (collinearity), targets in tension, starts, figures
+ *   parameters.csv   estimate, bounds, standard error, base value, prior, flags
+ *   series.csv       the run at the estimate (output/rs_output_write_csv)
+ *   plots/           fit_<indicator>.gp: each indicator that has modelled targets with its
+ *                    targets drawn on the model line (fit_R_relational for R, which would be
+ *                    fit_r's file on a case-insensitive disk); residuals.gp: the scaled residuals;
+ *                    correlation.gp: the correlation matrix of the estimates as a heat map;
+ *                    PNG and PDF beside each when gnuplot runs (plots/rs_plots_render_script)
+ *
+ * Readings used in the report:
+ *   within scale     |scaled residual| <= 1: the model meets the figure as well as the target
+ *                    file says a user would accept (RMS for a data series)
+ *   cost share       the target's weight * residual^2 over the whole cost (priors included)
+ *   collinearity     Brun, Reichert and Kuensch (2001) and R's FME::collin: gamma <= 10 the
+ *                    subset is identifiable, 10-15 borderline, > 15 poorly identifiable (its
+ *                    parameters can compensate each other)
+ *   tension          two targets whose cost gradients point against each other (cosine < 0):
+ *                    fitting one worsens the other */
+#define _XOPEN_SOURCE 700 /* realpath (XSI), getcwd */
+
+#include "calib.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "output.h" /* rs_output_write_csv: series.csv */
+#include "plots.h"  /* rs_plots_render_script, rs_plots_indicator_scale */
+
+/* ---------------------------------------------------------------- constants */
+
+#define GAMMA_OK 10.0   /* collinearity index up to which a subset is identifiable */
+#define GAMMA_POOR 15.0 /* above which it is poorly identifiable */
+#define CORR_HIGH 0.9   /* |correlation| worth a sentence */
+#define NEAR_BEST 0.01  /* a start within 1 % of the best cost reached the same cost */
+#define RES_CLIP 10.0   /* the residual chart shows at most +-RES_CLIP (labels give the value) */
+
+/* Everything the writers share. */
+typedef struct report_ctx {
+  const char *dir;
+  const char *base_path;
+  const char *command; /* may be NULL */
+  const rs_params *base;
+  const rs_targets *ts;
+  const rs_free_set *fs;
+  const rs_calib_result *res;
+  char base_ref[RS_PATH_MAX]; /* base_path as written in calibrated.cfg */
+  int nmodelled, nwithin, nunmodelled;
+  int nbound, nweak;
+  rs_plots_report plots;
+  int nfigures; /* figures drawn (scripts written) */
+} report_ctx;
+
+/* ---------------------------------------------------------------- private prototypes */
+
+static int tprintf(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static const char *g6(double x, char buf[32]);
+static const char *g4(double x, char buf[32]);
+static const char *gyear(double x, char buf[32]);
+static void csv_text(rs_buf *b, const char *s);
+static void md_text(rs_buf *b, const char *s);
+static void gp_quoted(rs_buf *b, const char *s);
+static const char *ind_name(int ind);
+static const char *status_word(int status);
+static int within(const report_ctx *c, int k);
+static double share(const report_ctx *c, int k);
+static void years_text(const rs_target *t, char *out, size_t n);
+static void bound_text(const rs_target *t, char *out, size_t n);
+static void quantity_text(const rs_target *t, char *out, size_t n);
+static void target_csv(const rs_target *t, char *out, size_t n);
+static double series_interp(const rs_series *s, int ind, double year);
+static void flags_text(const report_ctx *c, int j, char *out, size_t n);
+static void se_text(double se, char *out, size_t n);
+static void subset_names(const report_ctx *c, uint32_t mask, char *out, size_t n);
+static const char *gamma_reading(double gamma);
+static rs_status write_buf(const char *path, rs_buf *b, rs_error *err);
+static rs_status dir_file(const report_ctx *c, const char *name, char *out, size_t n,
+                          rs_error *err);
+static void base_reference(const char *dir, const char *base_path, char *out, size_t n);
+static rs_status check_inputs(const rs_targets *ts, const rs_free_set *fs,
+                              const rs_calib_result *res, rs_error *err);
+static const char *fitted_note(int id, void *user);
+static void put_cfg_header(rs_buf *b, const report_ctx *c, int partial, const char *name);
+static rs_status write_scenario(const report_ctx *c, int partial, rs_error *err);
+static rs_status write_fit_csv(const report_ctx *c, rs_error *err);
+static rs_status write_parameters_csv(const report_ctx *c, rs_error *err);
+static void put_gp_preamble(rs_buf *b, const char *name, const char *what, const char *size_png,
+                            const char *size_pdf);
+static void put_gp_terminals(rs_buf *b, const char *size_png, const char *size_pdf, int font_png,
+                             int font_pdf);
+typedef struct fig_label fig_label;
+static void add_label(fig_label *labs, int *n, double x, double y, double dy, const char *text);
+static void put_fig_labels(rs_buf *b, fig_label *labs, int n, double xsplit, double xspan,
+                           double yspan);
+static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind);
+static void put_fig_residuals(rs_buf *b, const report_ctx *c);
+static void put_fig_correlation(rs_buf *b, const report_ctx *c);
+static rs_status render_figure(report_ctx *c, const char *plotdir, const char *name, rs_buf *b,
+                               rs_error *err);
+static rs_status write_figures(report_ctx *c, rs_error *err);
+static void put_md_summary(rs_buf *b, const report_ctx *c);
+static void put_md_targets(rs_buf *b, const report_ctx *c);
+static void put_md_parameters(rs_buf *b, const report_ctx *c);
+static void put_md_identifiability(rs_buf *b, const report_ctx *c);
+static void put_md_tension(rs_buf *b, const report_ctx *c);
+static void put_md_starts(rs_buf *b, const report_ctx *c);
+static void put_md_figures(rs_buf *b, const report_ctx *c);
+static rs_status write_fit_md(const report_ctx *c, rs_error *err);
+
+/* ---------------------------------------------------------------- formatting */
+
+/* snprintf that tells whether the result fit: 1, or 0 if it was truncated (accepted for text,
+ * checked for paths). */
+static int tprintf(char *out, size_t n, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int k = vsnprintf(out, n, fmt, ap);
+  va_end(ap);
+  return k >= 0 && (size_t)k < n;
+}
+
+/* "%.6g" for the CSV files: "" for NAN, "inf"/"-inf", and 0 for -0. */
+static const char *g6(double x, char buf[32]) {
+  if (isnan(x))
+    buf[0] = '\0';
+  else
+    snprintf(buf, 32, "%.6g", x == 0.0 ? 0.0 : x);
+  return buf;
+}
+
+/* "%.4g" for reading: "n/a" for NAN, "inf"/"-inf", and 0 for -0. */
+static const char *g4(double x, char buf[32]) {
+  if (isnan(x))
+    snprintf(buf, 32, "n/a");
+  else
+    snprintf(buf, 32, "%.4g", x == 0.0 ? 0.0 : x);
+  return buf;
+}
+
+/* A year: "1955", "1955.5". */
+static const char *gyear(double x, char buf[32]) {
+  snprintf(buf, 32, "%.6g", x);
+  return buf;
+}
+
+/* A CSV field (RFC 4180): quoted when it holds a comma, a quote, a line break or leading or
+ * trailing space, with quotes doubled. */
+static void csv_text(rs_buf *b, const char *s) {
+  size_t n = strlen(s);
+  int quote = strpbrk(s, ",\"\r\n") != NULL || (n > 0 && (s[0] == ' ' || s[n - 1] == ' '));
+  if (!quote) {
+    rs_buf_printf(b, "%s", s);
+    return;
+  }
+  rs_buf_printf(b, "\"");
+  for (; *s; s++) rs_buf_printf(b, "%s%c", *s == '"' ? "\"" : "", *s);
+  rs_buf_printf(b, "\"");
+}
+
+/* Text inside a Markdown table cell: '|' escaped, line breaks as spaces. */
+static void md_text(rs_buf *b, const char *s) {
+  for (; *s; s++) {
+    if (*s == '|')
+      rs_buf_printf(b, "\\|");
+    else if (*s == '\n' || *s == '\r')
+      rs_buf_printf(b, " ");
+    else
+      rs_buf_printf(b, "%c", *s);
+  }
+}
+
+/* A gnuplot string constant: double quotes, '"' and '\' escaped, control characters as spaces
+ * (as plots.c writes them). */
+static void gp_quoted(rs_buf *b, const char *s) {
+  rs_buf_printf(b, "\"");
+  for (; *s; s++) {
+    unsigned char ch = (unsigned char)*s;
+    if (ch == '"' || ch == '\\')
+      rs_buf_printf(b, "\\%c", ch);
+    else
+      rs_buf_printf(b, "%c", ch < 0x20 || ch == 0x7f ? ' ' : ch);
+  }
+  rs_buf_printf(b, "\"");
+}
+
+static const char *ind_name(int ind) {
+  return ind >= 0 && ind < RS_NINDICATOR ? rs_indicator_info_get(ind)->name : "";
+}
+
+/* The status of a start (rs_calib_start.status) in words. */
+static const char *status_word(int status) {
+  switch (status) {
+    case 0:
+      return "converged";
+    case 1:
+      return "iteration limit";
+    case 2:
+      return "interrupted";
+    case 3:
+      return "failed";
+    default:
+      return "unknown";
+  }
+}
+
+/* 1 if modelled target k is met within its scale, 0 if not, -1 when not modelled or its residual
+ * is unknown. */
+static int within(const report_ctx *c, int k) {
+  if (!c->ts->t[k].modelled || isnan(c->res->resid[k])) return -1;
+  return fabs(c->res->resid[k]) <= 1.0;
+}
+
+/* Share of the whole cost due to target k (0 when the cost is 0). */
+static double share(const report_ctx *c, int k) {
+  if (!c->ts->t[k].modelled) return (double)NAN;
+  double tc = c->res->tcost[k];
+  return c->res->cost > 0.0 && isfinite(tc) ? tc / c->res->cost : 0.0;
+}
+
+/* "1955", "1955-1973", or "" when the entry has no year. */
+static void years_text(const rs_target *t, char *out, size_t n) {
+  char y1[32], y2[32];
+  if (isnan(t->year))
+    tprintf(out, n, "%s", "");
+  else if (isnan(t->year2) || t->year2 == t->year)
+    tprintf(out, n, "%s", gyear(t->year, y1));
+  else
+    tprintf(out, n, "%s-%s", gyear(t->year, y1), gyear(t->year2, y2));
+}
+
+/* The target of a value or range kind, in the indicator's units: "0.61", "0.03 to 0.04",
+ * ">= 0.95", "<= 0.2". */
+static void bound_text(const rs_target *t, char *out, size_t n) {
+  char a[32], b[32];
+  if (!isnan(t->value))
+    tprintf(out, n, "%s", g4(t->value, a));
+  else if (isfinite(t->lower) && isfinite(t->upper))
+    tprintf(out, n, "%s to %s", g4(t->lower, a), g4(t->upper, b));
+  else if (isfinite(t->lower))
+    tprintf(out, n, ">= %s", g4(t->lower, a));
+  else if (isfinite(t->upper))
+    tprintf(out, n, "<= %s", g4(t->upper, b));
+  else
+    tprintf(out, n, "any");
+}
+
+/* What the target compares and what it asks, in words (UTF-8, for fit.md): "a(1955) = 0.61",
+ * "mean tfp_growth 1955-1973 = 0.022", "R(2000)/R(1985) in 0.9 to 1.15", "F(2000) − F(1993) < 0",
+ * "year e falls below closure: 1990-1994", "e: 12 data points 1960-1999". The model column of
+ * fit.md gives the model's value of the same quantity. */
+static void quantity_text(const rs_target *t, char *out, size_t n) {
+  char y1[32], y2[32], bt[96], yrs[80];
+  const char *i = ind_name(t->indicator), *o = ind_name(t->other);
+  bound_text(t, bt, sizeof bt);
+  years_text(t, yrs, sizeof yrs);
+  const char *rel =
+      isnan(t->value) ? (isfinite(t->lower) && isfinite(t->upper) ? " in " : " ") : " = ";
+  switch (t->kind) {
+    case RS_TK_POINT:
+      tprintf(out, n, "%s(%s)%s%s", i, yrs, rel, bt);
+      break;
+    case RS_TK_MEAN_GROWTH:
+    case RS_TK_MEAN:
+      tprintf(out, n, "mean %s %s%s%s", i, yrs, rel, bt);
+      break;
+    case RS_TK_RATIO:
+      tprintf(out, n, "%s(%s)/%s(%s)%s%s", i, gyear(t->year2, y2), i, gyear(t->year, y1), rel, bt);
+      break;
+    case RS_TK_MAX_IN:
+      tprintf(out, n, "max %s %s%s%s", i, yrs, rel, bt);
+      break;
+    case RS_TK_ORDER:
+      tprintf(out, n, "%s(%s) − %s(%s) < 0", i, gyear(t->year, y1), o, gyear(t->year2, y2));
+      break;
+    case RS_TK_CROSSING:
+      tprintf(out, n, "year %s falls below %s: %s", i, o, yrs);
+      break;
+    case RS_TK_SERIES:
+      tprintf(out, n, "%s: %d data points %s", i, t->npoints, yrs);
+      break;
+    default:
+      tprintf(out, n, "%s", i);
+  }
+}
+
+/* The target column of fit.csv: the value, or "lower..upper" ("-inf..0" for an order, the span
+ * of years for a crossing, "" for a series or an unmodelled entry). */
+static void target_csv(const rs_target *t, char *out, size_t n) {
+  char a[32], b[32];
+  if (!t->modelled || t->kind == RS_TK_SERIES)
+    tprintf(out, n, "%s", "");
+  else if (!isnan(t->value))
+    tprintf(out, n, "%s", g6(t->value, a));
+  else
+    tprintf(out, n, "%s..%s", g6(t->lower, a), g6(t->upper, b));
+}
+
+/* Indicator ind of s at year, interpolated linearly between rows (held at the ends); NAN for an
+ * empty series. */
+static double series_interp(const rs_series *s, int ind, double year) {
+  if (s->nrows <= 0) return (double)NAN;
+  if (year <= s->year[0]) return rs_series_at(s, 0, ind);
+  for (int i = 1; i < s->nrows; i++) {
+    if (year <= s->year[i]) {
+      double t0 = s->year[i - 1], t1 = s->year[i];
+      double v0 = rs_series_at(s, i - 1, ind), v1 = rs_series_at(s, i, ind);
+      return t1 > t0 ? v0 + (v1 - v0) * (year - t0) / (t1 - t0) : v1;
+    }
+  }
+  return rs_series_at(s, s->nrows - 1, ind);
+}
+
+/* "AT BOUND; weakly identified", "AT BOUND", "weakly identified" or "". */
+static void flags_text(const report_ctx *c, int j, char *out, size_t n) {
+  const rs_calib_result *r = c->res;
+  tprintf(out, n, "%s%s%s", r->at_bound[j] ? "AT BOUND" : "",
+          r->at_bound[j] && r->weak[j] ? "; " : "", r->weak[j] ? "weakly identified" : "");
+}
+
+/* A standard error for reading: "0.0123", "not identified" (infinite), "n/a" (NAN). */
+static void se_text(double se, char *out, size_t n) {
+  char a[32];
+  if (isinf(se))
+    tprintf(out, n, "not identified");
+  else
+    tprintf(out, n, "%s", g4(se, a));
+}
+
+/* The names of the free parameters in mask: "tfp.lambda, tfp.gamma". */
+static void subset_names(const report_ctx *c, uint32_t mask, char *out, size_t n) {
+  size_t len = 0;
+  out[0] = '\0';
+  for (int j = 0; j < c->fs->n && j < 32 && len < n; j++) {
+    if (!(mask & (UINT32_C(1) << j))) continue;
+    int k = snprintf(out + len, n - len, "%s%s", len ? ", " : "", c->fs->p[j].name);
+    if (k < 0) break;
+    len += (size_t)k;
+  }
+}
+
+/* The FME reading of a collinearity index. */
+static const char *gamma_reading(double gamma) {
+  if (!isfinite(gamma)) return "not identifiable: the parameters' effects are linearly dependent";
+  if (gamma <= GAMMA_OK) return "identifiable";
+  if (gamma <= GAMMA_POOR) return "borderline: nearly compensating";
+  return "poorly identifiable: the parameters can compensate each other";
+}
+
+/* ---------------------------------------------------------------- files and paths */
+
+/* Write a finished buffer atomically. */
+static rs_status write_buf(const char *path, rs_buf *b, rs_error *err) {
+  if (b->failed || !b->data) return rs_fail(err, RS_ERR_NOMEM, "%s: out of memory", path);
+  return rs_write_file(path, b->data, err);
+}
+
+/* dir/name into out, or RS_ERR_IO if it does not fit. */
+static rs_status dir_file(const report_ctx *c, const char *name, char *out, size_t n,
+                          rs_error *err) {
+  if (!tprintf(out, n, "%s/%s", c->dir, name))
+    return rs_fail(err, RS_ERR_IO, "%s/%s: path too long", c->dir, name);
+  return RS_OK;
+}
+
+/* base_path as calibrated.cfg (in dir) must name it: the relative path from dir to base_path
+ * computed from the real paths of both directories (so that moving or copying the tree keeps
+ * the reference), or the absolute path when the two share nothing but the root or a real path
+ * cannot be found. The file name itself is kept (a symbolic link stays a link). */
+static void base_reference(const char *dir, const char *base_path, char *out, size_t n) {
+  char bdir[RS_PATH_MAX], rd[PATH_MAX], rb[PATH_MAX], cwd[RS_PATH_MAX];
+  const char *slash = strrchr(base_path, '/');
+  const char *file = slash ? slash + 1 : base_path;
+  rs_dirname(base_path, bdir, sizeof bdir);
+  if (!realpath(dir, rd) || !realpath(bdir, rb)) {
+    if (base_path[0] == '/' || !getcwd(cwd, sizeof cwd))
+      tprintf(out, n, "%s", base_path);
+    else
+      tprintf(out, n, "%s/%s", cwd, base_path);
+    return;
+  }
+  /* common leading components of rd and rb */
+  size_t common = 0;
+  for (size_t i = 1;; i++) {
+    int end_d = rd[i] == '/' || rd[i] == '\0', end_b = rb[i] == '/' || rb[i] == '\0';
+    if (end_d && end_b) common = i;
+    if (rd[i] != rb[i] || rd[i] == '\0') break;
+  }
+  if (common == 0 && strcmp(rd, "/") != 0 && strcmp(rb, "/") != 0) {
+    tprintf(out, n, "%s/%s", rb, file); /* nothing in common but the root */
+    return;
+  }
+  size_t len = 0;
+  out[0] = '\0';
+  /* one ".." for every component of rd after the common part */
+  for (size_t i = common; rd[i] != '\0'; i++)
+    if (rd[i] == '/' && rd[i + 1] != '\0' && len + 4 < n) {
+      memcpy(out + len, "../", 3);
+      len += 3;
+      out[len] = '\0';
+    }
+  const char *rest = rb + common;
+  while (*rest == '/') rest++;
+  tprintf(out + len, n - len, "%s%s%s", rest, *rest ? "/" : "", file);
+}
+
+/* The result must describe this target set and free set. */
+static rs_status check_inputs(const rs_targets *ts, const rs_free_set *fs,
+                              const rs_calib_result *res, rs_error *err) {
+  if (res->n != fs->n || fs->n < 0 || fs->n > RS_FREE_MAX)
+    return rs_fail(err, RS_ERR_INPUT,
+                   "calibration report: the result has %d free parameters, the free set %d", res->n,
+                   fs->n);
+  if (res->ntargets != ts->n)
+    return rs_fail(err, RS_ERR_INPUT,
+                   "calibration report: the result has %d targets, the target set %d",
+                   res->ntargets, ts->n);
+  if (ts->n > 0 && (!ts->t || !res->model || !res->resid || !res->tcost))
+    return rs_fail(err, RS_ERR_INPUT, "calibration report: per-target results missing");
+  if (res->nstarts < 0 || (res->nstarts > 0 && !res->starts) || res->ncollin < 0 ||
+      (res->ncollin > 0 && !res->collin) || res->ntension < 0 ||
+      (res->ntension > 0 && !res->tension))
+    return rs_fail(err, RS_ERR_INPUT,
+                   "calibration report: inconsistent result (starts, "
+                   "collinearity or tension lists)");
+  for (int i = 0; i < res->ntension; i++)
+    if (res->tension[i].a < 0 || res->tension[i].a >= ts->n || res->tension[i].b < 0 ||
+        res->tension[i].b >= ts->n)
+      return rs_fail(err, RS_ERR_INPUT, "calibration report: tension pair %d names no target",
+                     i + 1);
+  return RS_OK;
+}
+
+/* ---------------------------------------------------------------- calibrated.cfg */
+
+/* The comment callback of rs_params_write_scenario: the note of a fitted scalar. */
+typedef struct note_ctx {
+  const report_ctx *c;
+  char text[256];
+} note_ctx;
+
+static const char *fitted_note(int id, void *user) {
+  note_ctx *nc = user;
+  const rs_free_set *fs = nc->c->fs;
+  for (int j = 0; j < fs->n; j++) {
+    if (fs->p[j].ref.id != id) continue;
+    char se[32], lo[32], hi[32], fl[64];
+    se_text(nc->c->res->se[j], se, sizeof se);
+    flags_text(nc->c, j, fl, sizeof fl);
+    tprintf(nc->text, sizeof nc->text, "fitted; SE %s (bounds %s to %s)%s%s", se,
+            g4(fs->p[j].lower, lo), g4(fs->p[j].upper, hi), fl[0] ? "; " : "", fl);
+    return nc->text;
+  }
+  return NULL;
+}
+
+/* The header of calibrated.cfg (or calibrated.partial.cfg), without '#' (the writer adds it). */
+static void put_cfg_header(rs_buf *b, const report_ctx *c, int partial, const char *name) {
+  const rs_calib_result *r = c->res;
+  const rs_free_set *fs = c->fs;
+  char a[32], lo[32], hi[32];
+  if (partial)
+    rs_buf_printf(b,
+                  "%s -- relsim: the best point so far of an INTERRUPTED calibration.\n"
+                  "It is not an optimum: the fit stopped before it converged. Resume or rerun\n"
+                  "the calibration before using these values; no fit report was written.\n",
+                  name);
+  else
+    rs_buf_printf(b,
+                  "%s -- relsim: the calibrated parameters, fitted to the figures of\n"
+                  "Hatch (2001), as a scenario over the base file named below. Use it as the\n"
+                  "base of a counterfactual: base = \"%s\"; then set only what changes.\n"
+                  "The fit report (fit.md, fit.csv, parameters.csv, plots/) is beside it.\n",
+                  name, name);
+  rs_buf_printf(b, "\n");
+  if (c->command && c->command[0]) rs_buf_printf(b, "command:  %s\n", c->command);
+  rs_buf_printf(b, "base:     %s\n", c->base_path);
+  rs_buf_printf(b, "targets:  %s: %d figures, %d modelled, %d within scale at this point\n",
+                c->ts->file[0] ? c->ts->file : "(unnamed)", c->ts->n, c->nmodelled, c->nwithin);
+  rs_buf_printf(b, "free:     %s: %d parameter%s\n", fs->file[0] ? fs->file : "(unnamed)", fs->n,
+                fs->n == 1 ? "" : "s");
+  rs_buf_printf(b, "cost:     %s (sum of weight x scaled residual^2, priors included)\n",
+                g6(r->cost, a));
+  rs_buf_printf(b, "starts:   %d, best start %d; %ld model runs%s\n", r->nstarts, r->best + 1,
+                r->runs, r->interrupted ? "; INTERRUPTED" : "");
+  rs_buf_printf(b, "\nestimate (standard error; search bounds; flags):\n");
+  for (int j = 0; j < fs->n; j++) {
+    char se[32], fl[64];
+    se_text(r->se[j], se, sizeof se);
+    flags_text(c, j, fl, sizeof fl);
+    rs_buf_printf(b, "  %-30s %-12s (SE %s; %s to %s%s%s)\n", fs->p[j].name, g6(r->x[j], a), se,
+                  g4(fs->p[j].lower, lo), g4(fs->p[j].upper, hi), fl[0] ? "; " : "", fl);
+  }
+  rs_buf_printf(b,
+                "\nThe settings below hold the estimate to the last bit. Standard errors are\n"
+                "linearised (Gauss-Newton, sigma^2 (J'J)^-1); AT BOUND means the fit presses\n"
+                "against a search bound, \"weakly identified\" that the figures hardly pin the\n"
+                "value down (see fit.md). No date is written: the same calibration writes the\n"
+                "same file.");
+}
+
+/* calibrated.cfg (or calibrated.partial.cfg): the fitted parameters as a scenario over base. */
+static rs_status write_scenario(const report_ctx *c, int partial, rs_error *err) {
+  const char *name = partial ? "calibrated.partial.cfg" : "calibrated.cfg";
+  char path[RS_PATH_MAX];
+  rs_status st = dir_file(c, name, path, sizeof path, err);
+  if (st != RS_OK) return st;
+  rs_buf h;
+  rs_buf_init(&h);
+  put_cfg_header(&h, c, partial, name);
+  if (h.failed) {
+    rs_buf_free(&h);
+    return rs_fail(err, RS_ERR_NOMEM, "%s: out of memory", path);
+  }
+  rs_afile f;
+  st = rs_afile_open(&f, path, err);
+  if (st == RS_OK) {
+    note_ctx nc = {.c = c};
+    rs_error werr;
+    st = rs_params_write_scenario(f.fp, &c->res->fitted, c->base, c->base_ref, h.data, fitted_note,
+                                  &nc, &werr);
+    if (st != RS_OK) {
+      rs_afile_abort(&f);
+      st = rs_fail(err, st, "%s: %s", path, werr.msg);
+    } else {
+      st = rs_afile_commit(&f, err);
+    }
+  }
+  rs_buf_free(&h);
+  return st;
+}
+
+/* ---------------------------------------------------------------- fit.csv, parameters.csv */
+
+/* fit.csv: one row per target in file order, modelled or not. */
+static rs_status write_fit_csv(const report_ctx *c, rs_error *err) {
+  char path[RS_PATH_MAX];
+  rs_status st = dir_file(c, "fit.csv", path, sizeof path, err);
+  if (st != RS_OK) return st;
+  rs_buf b;
+  rs_buf_init(&b);
+  rs_buf_printf(&b,
+                "id,modelled,kind,indicator,other,year,year2,target,paper_value,scale,model,"
+                "residual,weight,cost_share,within_scale,section,quote,reason\n");
+  for (int k = 0; k < c->ts->n; k++) {
+    const rs_target *t = &c->ts->t[k];
+    char v[8][32], tg[96];
+    int m = t->modelled;
+    target_csv(t, tg, sizeof tg);
+    csv_text(&b, t->id);
+    rs_buf_printf(&b, ",%s,%s,%s,%s,%s,%s,", m ? "yes" : "no",
+                  m ? rs_target_kind_name(t->kind) : "", m ? ind_name(t->indicator) : "",
+                  m && t->other != t->indicator ? ind_name(t->other) : "", g6(t->year, v[0]),
+                  g6(t->year2, v[1]));
+    csv_text(&b, tg);
+    rs_buf_printf(&b, ",");
+    csv_text(&b, t->paper_value);
+    int w = within(c, k);
+    rs_buf_printf(&b, ",%s,%s,%s,%s,%s,%s,", m ? g6(t->scale, v[2]) : "",
+                  m ? g6(c->res->model[k], v[3]) : "", m ? g6(c->res->resid[k], v[4]) : "",
+                  m ? g6(t->weight, v[5]) : "", m ? g6(share(c, k), v[6]) : "",
+                  w < 0 ? "-"
+                  : w   ? "yes"
+                        : "no");
+    csv_text(&b, t->section);
+    rs_buf_printf(&b, ",");
+    csv_text(&b, t->quote);
+    rs_buf_printf(&b, ",");
+    csv_text(&b, m ? "" : t->reason);
+    rs_buf_printf(&b, "\n");
+  }
+  st = write_buf(path, &b, err);
+  rs_buf_free(&b);
+  return st;
+}
+
+/* parameters.csv: one row per free parameter; the estimate to the last bit. */
+static rs_status write_parameters_csv(const report_ctx *c, rs_error *err) {
+  char path[RS_PATH_MAX];
+  rs_status st = dir_file(c, "parameters.csv", path, sizeof path, err);
+  if (st != RS_OK) return st;
+  const rs_calib_result *r = c->res;
+  rs_buf b;
+  rs_buf_init(&b);
+  rs_buf_printf(&b, "name,units,estimate,lower,upper,se,base,prior_mean,prior_sd,at_bound,weak\n");
+  for (int j = 0; j < c->fs->n; j++) {
+    const rs_free_param *fp = &c->fs->p[j];
+    char est[32], v[6][32];
+    const char *units = fp->ref.id >= 0
+                            ? rs_param_info_get(fp->ref.id)->units
+                            : rs_channel_info_get(c->base->events[fp->ref.event].channel)->units;
+    csv_text(&b, fp->name);
+    rs_buf_printf(&b, ",");
+    csv_text(&b, units);
+    rs_buf_printf(
+        &b, ",%s,%s,%s,%s,%s,%s,%s,%s,%s\n", rs_format_double(r->x[j], est), g6(fp->lower, v[0]),
+        g6(fp->upper, v[1]), g6(r->se[j], v[2]), g6(rs_pref_get(c->base, fp->ref), v[3]),
+        fp->has_prior ? g6(fp->prior_mean, v[4]) : "", fp->has_prior ? g6(fp->prior_sd, v[5]) : "",
+        r->at_bound[j] ? "yes" : "no", r->weak[j] ? "yes" : "no");
+  }
+  st = write_buf(path, &b, err);
+  rs_buf_free(&b);
+  return st;
+}
+
+/* ---------------------------------------------------------------- figures */
+
+/* The opening of a figure script: what it is, how to re-run it, the data file, the styles
+ * (the colours of plots/plots.c: blue the model, vermillion a second line, black the paper). */
+static void put_gp_preamble(rs_buf *b, const char *name, const char *what, const char *size_png,
+                            const char *size_pdf) {
+  rs_buf_printf(b,
+                "# %s.gp -- relsim calibration figure: %s\n"
+                "# Model lines from ../series.csv (the run at the estimate, columns by name); "
+                "targets\n"
+                "# as datablocks below. Written by relsim %s (calib/report.c); edit freely and "
+                "re-run:\n"
+                "#   cd <calibration directory>/plots && gnuplot %s.gp\n"
+                "# It writes %s.png (%s) and %s.pdf (%s); for another base name:\n"
+                "#   gnuplot -e \"outbase='name'\" %s.gp\n\n",
+                name, what, RS_VERSION, name, name, size_png, name, size_pdf, name);
+  rs_buf_printf(b,
+                "if (!exists(\"outbase\")) outbase = \"%s\"\n"
+                "if (!exists(\"data\")) data = \"../series.csv\"\n\n"
+                "set datafile separator \",\"\n"
+                "set style line 1 lc rgb \"#0072B2\" lw 2 dt 1\n"
+                "set style line 2 lc rgb \"#D55E00\" lw 2 dt 1\n"
+                "set style line 3 lc rgb \"#009E73\" lw 2 dt 1\n"
+                "set style line 9 lc rgb \"black\" lw 1.5 pt 7\n"
+                "set style line 11 lc rgb \"black\" lw 1.5 dt 2 pt 6\n"
+                "set style line 12 lc rgb \"#D55E00\" lw 1.5 pt 5\n"
+                "set style line 13 lc rgb \"black\" lw 1.5 dt 1 pt 6\n"
+                "set style line 10 lc rgb \"gray50\" lw 1 dt 2\n"
+                "set grid lc rgb \"#e0e0e0\" lw 1 dt 1\n"
+                "set border lw 1\n",
+                name);
+}
+
+/* The loop that draws the figure once for the PNG and once for the PDF; the caller writes the
+ * settings and plot commands after it and closes it with "  set output\n}\n". */
+static void put_gp_terminals(rs_buf *b, const char *size_png, const char *size_pdf, int font_png,
+                             int font_pdf) {
+  rs_buf_printf(b,
+                "\ndo for [ext in \"png pdf\"] {\n"
+                "  if (ext eq \"png\") {\n"
+                "    set terminal pngcairo size %s noenhanced font \"Helvetica,%d\" "
+                "linewidth 2\n"
+                "    set pointsize 1.2\n"
+                "    small = \"Helvetica,%d\"\n"
+                "  } else {\n"
+                "    set terminal pdfcairo size %s noenhanced font \"Helvetica,%d\" "
+                "linewidth 1\n"
+                "    set pointsize 0.6\n"
+                "    small = \"Helvetica,%d\"\n"
+                "  }\n"
+                "  set output outbase.\".\".ext\n",
+                size_png, font_png, font_png * 2 / 3, size_pdf, font_pdf, (4 * font_pdf + 2) / 5);
+}
+
+/* Datablock rows of an indicator figure, by how they are drawn. */
+enum {
+  B_VAL,   /* x0,x1,value,lo,hi,label: a value +-scale at a year (x0 = x1) or over a span */
+  B_PEAK,  /* x0,x1,value,lo,hi,label: the peak within a span, +-scale */
+  B_RANGE, /* x0,x1,lo,hi,label: an accepted range at a year (a bar) or over a span (a box) */
+  B_BOUND, /* x0,x1,bound,arrow,label: a one-sided range: the bound and an arrow to the
+              accepted side */
+  B_LINK,  /* x0,y0,x1,y1: a ratio: the model at the first year joined to the implied target */
+  B_ORDER, /* x0,y0,x1,y1,label: an order: the two model values compared */
+  B_DATA,  /* x,value,sd: data series */
+  NBLOCK
+};
+
+/* The file name of the figure of indicator ind: "fit_a", "fit_rd_total". Names that differ only
+ * in case (r, the return on capital, and R, the ties) would be one file on a case-insensitive
+ * file system (macOS, Windows): the one with capitals gets the first word of its label too,
+ * "fit_R_relational". */
+static void fig_name(int ind, char *out, size_t n) {
+  const rs_indicator_info *info = rs_indicator_info_get(ind);
+  int clash = 0, upper = 0;
+  for (const char *p = info->name; *p; p++) upper |= isupper((unsigned char)*p) != 0;
+  for (int i = 0; i < RS_NINDICATOR && upper && !clash; i++) {
+    const char *a = info->name, *b = rs_indicator_info_get(i)->name;
+    if (i == ind || strlen(a) != strlen(b)) continue;
+    clash = 1;
+    for (; *a && clash; a++, b++) clash = tolower((unsigned char)*a) == tolower((unsigned char)*b);
+  }
+  if (!clash) {
+    tprintf(out, n, "fit_%s", info->name);
+    return;
+  }
+  size_t w = strspn(info->label, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+  tprintf(out, n, "fit_%s_%.*s", info->name, (int)(w > 20 ? 20 : w), info->label);
+}
+
+/* A label of a target on an indicator figure: at (x, y) in plotted units, dy characters up. */
+struct fig_label {
+  double x, y, dy;
+  char text[160];
+};
+
+static void add_label(fig_label *labs, int *n, double x, double y, double dy, const char *text) {
+  if (!labs || !isfinite(x) || !isfinite(y)) return;
+  fig_label *l = &labs[(*n)++];
+  l->x = x;
+  l->y = y;
+  l->dy = dy;
+  tprintf(l->text, sizeof l->text, "%s", text);
+}
+
+/* The labels as "set label" commands, in order of x (file order among equal x): to the right of
+ * their marks, but to the left beyond xsplit (the last quarter of the run) so that none runs
+ * out of the plot; a label near the one before it (within 8 % of the x span and 6 % of the y
+ * span yspan) is moved a line below it. One command per label, because gnuplot draws "with
+ * labels" with one offset for all (and crashes on it when no point is defined). */
+static void put_fig_labels(rs_buf *b, fig_label *labs, int n, double xsplit, double xspan,
+                           double yspan) {
+  for (int i = 1; i < n; i++) /* insertion sort: stable */
+    for (int j = i; j > 0 && labs[j].x < labs[j - 1].x; j--) {
+      fig_label tmp = labs[j];
+      labs[j] = labs[j - 1];
+      labs[j - 1] = tmp;
+    }
+  for (int i = 0; i < n; i++) {
+    fig_label *l = &labs[i];
+    for (int j = i - 1; j >= 0; j--) {
+      if (fabs(l->x - labs[j].x) > 0.08 * xspan) break;
+      if (fabs(l->y - labs[j].y) < 0.06 * yspan && l->dy > labs[j].dy - 1.2)
+        l->dy = labs[j].dy - 1.2;
+    }
+    char x[32], y[32];
+    int right = l->x >= xsplit;
+    rs_buf_printf(b, "  set label %d ", 200 + i);
+    gp_quoted(b, l->text);
+    rs_buf_printf(b, " at first %s, first %s %s offset %d, %.1f font small front\n", g6(l->x, x),
+                  g6(l->y, y), right ? "right" : "left", right ? -1 : 1, l->dy);
+  }
+}
+
+/* A figure of indicator ind at the estimate with every modelled target of the indicator drawn
+ * on the model line: values with +-scale bars, ranges as bars or boxes, one-sided ranges as an
+ * arrow from the bound, span means as segments over their span, peaks as dashed segments,
+ * ratios as the implied value at the second year joined to the model at the first, orders as
+ * the two compared model values joined, crossings as a shaded target span with the model's
+ * crossing year, data series as points with +-sd bars. Each mark is labelled with its id. */
+static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
+  static const char *const block_name[NBLOCK] = {"val",  "peak",  "range", "bound",
+                                                 "link", "order", "data"};
+  const rs_targets *ts = c->ts;
+  const rs_series *s = &c->res->series;
+  const rs_indicator_info *info = rs_indicator_info_get(ind);
+  char units[64], name[80], what[256], x0buf[32];
+  double k = rs_plots_indicator_scale(ind, units, sizeof units);
+  fig_name(ind, name, sizeof name);
+  tprintf(what, sizeof what, "%s (%s) at the estimate, with its targets", info->label, info->name);
+  put_gp_preamble(b, name, what, "1200x800", "16 x 11 cm");
+
+  /* the second lines (order/crossing against another indicator) */
+  int others[RS_NINDICATOR], nothers = 0;
+  for (int i = 0; i < ts->n; i++) {
+    const rs_target *t = &ts->t[i];
+    if (!t->modelled || t->indicator != ind || t->other < 0 || t->other == ind) continue;
+    int seen = 0;
+    for (int j = 0; j < nothers; j++) seen |= others[j] == t->other;
+    if (!seen && nothers < 2) others[nothers++] = t->other;
+  }
+
+  /* the datablocks, and the objects of crossings */
+  rs_buf blk[NBLOCK], obj;
+  for (int q = 0; q < NBLOCK; q++) rs_buf_init(&blk[q]);
+  rs_buf_init(&obj);
+  int ncross = 0;
+  /* labels beyond xsplit (the last quarter of the run) go to the left of their marks */
+  double first = s->nrows > 0 ? s->year[0] : 0.0, last = s->nrows > 0 ? s->year[s->nrows - 1] : 1.0;
+  double xsplit = last - 0.25 * (last - first);
+  fig_label *labs = calloc((size_t)ts->n + 1, sizeof *labs);
+  int nlabs = 0;
+  if (!labs) b->failed = 1;
+  for (int i = 0; i < ts->n; i++) {
+    const rs_target *t = &ts->t[i];
+    if (!t->modelled || t->indicator != ind) continue;
+    char x0[32], x1[32], v[4][32];
+    double y0 = t->year, y1 = t->year2;
+    double f = 1.0; /* a ratio's target is f times the ratio, drawn at year2 */
+    int w = within(c, i);
+    char label[RS_TARGET_ID_MAX + 8];
+    tprintf(label, sizeof label, "%s%s", t->id, w == 0 ? " (x)" : "");
+    if (t->kind == RS_TK_RATIO) {
+      /* drawn as the target it implies at year2, given the model's value at year */
+      double base_v = series_interp(s, ind, t->year);
+      if (!isfinite(base_v)) continue;
+      f = base_v;
+      y0 = y1 = t->year2;
+      double tv = !isnan(t->value)                           ? t->value
+                  : isfinite(t->lower) && isfinite(t->upper) ? 0.5 * (t->lower + t->upper)
+                  : isfinite(t->lower)                       ? t->lower
+                                                             : t->upper;
+      rs_buf_printf(&blk[B_LINK], "%s,%s,%s,%s\n", g6(t->year, x0), g6(base_v, v[0]),
+                    g6(t->year2, x1), g6(f * tv, v[1]));
+    }
+    switch (t->kind) {
+      case RS_TK_RATIO:
+      case RS_TK_POINT:
+      case RS_TK_MEAN:
+      case RS_TK_MEAN_GROWTH:
+      case RS_TK_MAX_IN: {
+        g6(y0, x0);
+        g6(y1, x1);
+        if (!isnan(t->value)) {
+          int q = t->kind == RS_TK_MAX_IN ? B_PEAK : B_VAL;
+          rs_buf_printf(&blk[q], "%s,%s,%s,%s,%s,", x0, x1, g6(f * t->value, v[0]),
+                        g6(f * (t->value - t->scale), v[1]), g6(f * (t->value + t->scale), v[2]));
+          gp_quoted(&blk[q], label);
+          rs_buf_printf(&blk[q], "\n");
+          add_label(labs, &nlabs, 0.5 * (y0 + y1), k * f * t->value, 0.5, label);
+        } else if (isfinite(t->lower) && isfinite(t->upper)) {
+          rs_buf_printf(&blk[B_RANGE], "%s,%s,%s,%s,", x0, x1, g6(f * t->lower, v[0]),
+                        g6(f * t->upper, v[1]));
+          gp_quoted(&blk[B_RANGE], label);
+          rs_buf_printf(&blk[B_RANGE], "\n");
+          add_label(labs, &nlabs, 0.5 * (y0 + y1), k * f * t->upper, 0.0, label);
+        } else if (isfinite(t->lower) || isfinite(t->upper)) {
+          double bound = isfinite(t->lower) ? t->lower : t->upper;
+          double arrow = (isfinite(t->lower) ? 2.0 : -2.0) * t->scale;
+          if (y0 == y1) { /* a point: the bound as a short tick */
+            g6(y0 - 0.6, x0);
+            g6(y1 + 0.6, x1);
+          }
+          rs_buf_printf(&blk[B_BOUND], "%s,%s,%s,%s,", x0, x1, g6(f * bound, v[0]),
+                        g6(f * arrow, v[1]));
+          gp_quoted(&blk[B_BOUND], label);
+          rs_buf_printf(&blk[B_BOUND], "\n");
+          add_label(labs, &nlabs, y0 == y1 ? y0 + 0.6 : 0.5 * (y0 + y1), k * f * bound, 0.6, label);
+        }
+        break;
+      }
+      case RS_TK_ORDER: {
+        double lhs = series_interp(s, ind, t->year), rhs = series_interp(s, t->other, t->year2);
+        if (!isfinite(lhs) || !isfinite(rhs)) break;
+        double ko = rs_plots_indicator_scale(t->other, NULL, 0);
+        /* plotted values: the two indicators may be drawn in different scales */
+        rs_buf_printf(&blk[B_ORDER], "%s,%s,%s,%s,", g6(t->year, x0), g6(k * lhs, v[0]),
+                      g6(t->year2, x1), g6(ko * rhs, v[1]));
+        char text[160];
+        tprintf(text, sizeof text, "%s: %s(%s) < %s(%s)%s", t->id, info->name, gyear(t->year, v[2]),
+                ind_name(t->other), gyear(t->year2, v[3]), w == 0 ? " (x)" : "");
+        gp_quoted(&blk[B_ORDER], text);
+        rs_buf_printf(&blk[B_ORDER], "\n");
+        add_label(labs, &nlabs, 0.5 * (t->year + t->year2), 0.5 * (k * lhs + ko * rhs), -1.0, text);
+        break;
+      }
+      case RS_TK_CROSSING: {
+        ncross++;
+        rs_buf_printf(&obj,
+                      "set object %d rectangle from %s, graph 0 to %s, graph 1 behind "
+                      "fc rgb \"#009E73\" fs transparent solid 0.15 noborder\n",
+                      ncross, g6(t->year, x0), g6(t->year2, x1));
+        char text[200];
+        tprintf(text, sizeof text, "%s: %s below %s within %s-%s", t->id, info->name,
+                ind_name(t->other), x0, x1);
+        rs_buf_printf(&obj, "set label %d ", ncross);
+        gp_quoted(&obj, text);
+        rs_buf_printf(&obj,
+                      " at %s, graph %.2f center front font small textcolor rgb \"#00704F\"\n",
+                      g6(0.5 * (t->year + t->year2), v[0]), 0.96 - 0.06 * (ncross - 1));
+        double tm = c->res->model[i];
+        if (isfinite(tm) && s->nrows > 0 && tm >= s->year[0] && tm <= s->year[s->nrows - 1]) {
+          rs_buf_printf(&obj,
+                        "set arrow %d from %s, graph 0 to %s, graph 0.9 nohead ls 11 front\n"
+                        "set label %d \"model %s%s\" at %s, graph 0.86 left offset 0.5, 0 "
+                        "front font small\n",
+                        ncross, g6(tm, v[1]), v[1], 100 + ncross, g4(tm, v[2]),
+                        w == 0 ? " (x)" : "", v[1]);
+        }
+        break;
+      }
+      case RS_TK_SERIES:
+        for (int p = 0; p < t->npoints; p++) {
+          double sd = t->ssd ? t->ssd[p] : t->scale;
+          rs_buf_printf(&blk[B_DATA], "%s,%s,%s\n", g6(t->sx[p], x0), g6(t->sy[p], v[0]),
+                        g6(sd, v[1]));
+        }
+        if (t->npoints > 0)
+          add_label(labs, &nlabs, t->sx[t->npoints - 1], k * t->sy[t->npoints - 1], 0.5, label);
+        break;
+      default:
+        break;
+    }
+  }
+
+  rs_buf_printf(b,
+                "\n# The targets (Hatch 2001) on %s, in its units as in series.csv (the plot "
+                "commands\n# scale them like the model line); labels end in (x) when the "
+                "model misses them.\n",
+                info->name);
+  static const char *const columns[NBLOCK] = {"from,to,value,value-scale,value+scale,id",
+                                              "from,to,peak,peak-scale,peak+scale,id",
+                                              "from,to,lower,upper,id",
+                                              "from,to,bound,arrow,id",
+                                              "year,model,year2,implied target",
+                                              "year,lhs (plotted),year2,rhs (plotted),what",
+                                              "year,value,sd"};
+  for (int q = 0; q < NBLOCK; q++) {
+    if (blk[q].len == 0) continue;
+    rs_buf_printf(b, "# %s\n$%s << EOD\n%sEOD\n", columns[q], block_name[q], blk[q].data);
+  }
+
+  rs_buf_printf(b, "\nxsplit = %s  # labels of marks after this year go to their left\n",
+                g6(xsplit, x0buf));
+  put_gp_terminals(b, "1200,800", "16cm,11cm", 18, 9);
+  rs_buf_printf(b, "  set title ");
+  char title[256];
+  tprintf(title, sizeof title, "%c%s (%s): model at the estimate and the paper's figures",
+          toupper((unsigned char)info->label[0]), info->label + 1, info->name);
+  gp_quoted(b, title);
+  rs_buf_printf(b,
+                "\n  set key tmargin center horizontal maxrows 2 samplen 2 font small\n"
+                "  set autoscale xfix\n"
+                "  set offsets 1.5, 1.5, graph 0.08, graph 0.08\n"
+                "  set xtics 10 out nomirror\n"
+                "  set mxtics 2\n"
+                "  set ytics mirror\n"
+                "  set xlabel \"year\"\n"
+                "  set ylabel ");
+  char ylabel[256];
+  int same_units = 1;
+  for (int j = 0; j < nothers; j++) {
+    char u2[64];
+    rs_plots_indicator_scale(others[j], u2, sizeof u2);
+    same_units &= strcmp(u2, units) == 0;
+  }
+  if (nothers == 0) {
+    tprintf(ylabel, sizeof ylabel, "%s [%s]", info->label, units);
+  } else if (same_units) {
+    tprintf(ylabel, sizeof ylabel, "%s%s%s%s%s [%s]", info->name, nothers == 2 ? ", " : " and ",
+            ind_name(others[0]), nothers == 2 ? " and " : "",
+            nothers == 2 ? ind_name(others[1]) : "", units);
+  } else {
+    size_t len = (size_t)snprintf(ylabel, sizeof ylabel, "%s [%s]", info->name, units);
+    for (int j = 0; j < nothers && len < sizeof ylabel; j++) {
+      char u2[64];
+      rs_plots_indicator_scale(others[j], u2, sizeof u2);
+      int n2 = snprintf(ylabel + len, sizeof ylabel - len, ", %s [%s]", ind_name(others[j]), u2);
+      if (n2 < 0) break;
+      len += (size_t)n2;
+    }
+  }
+  gp_quoted(b, ylabel);
+  rs_buf_printf(b, "\n");
+  /* the labels of the targets */
+  double ymin = (double)INFINITY, ymax = -(double)INFINITY;
+  for (int i = 0; i < s->nrows; i++) {
+    double yv = k * rs_series_at(s, i, ind);
+    if (isfinite(yv)) ymin = fmin(ymin, yv), ymax = fmax(ymax, yv);
+  }
+  for (int i = 0; i < nlabs; i++) ymin = fmin(ymin, labs[i].y), ymax = fmax(ymax, labs[i].y);
+  put_fig_labels(b, labs, nlabs, xsplit, last - first, ymax > ymin ? ymax - ymin : 1.0);
+  free(labs);
+  /* the objects of crossings, indented */
+  for (const char *line = obj.data ? obj.data : ""; *line;) {
+    size_t len = strcspn(line, "\n");
+    rs_buf_printf(b, "  %.*s\n", (int)len, line);
+    line += len + (line[len] == '\n');
+  }
+
+  /* the model lines first, then the targets in black, each kind with one key entry */
+  char key[160];
+  tprintf(key, sizeof key, "model: %s (%s)", info->label, info->name);
+  rs_buf_printf(b, "  plot data using \"year\":(%g*column(\"%s\")) with lines ls 1 title ", k,
+                info->name);
+  gp_quoted(b, key);
+  for (int j = 0; j < nothers; j++) {
+    const rs_indicator_info *oi = rs_indicator_info_get(others[j]);
+    double ko = rs_plots_indicator_scale(others[j], NULL, 0);
+    tprintf(key, sizeof key, "model: %s (%s)", oi->label, oi->name);
+    rs_buf_printf(b,
+                  ", \\\n       data using \"year\":(%g*column(\"%s\")) with lines ls %d "
+                  "title ",
+                  ko, oi->name, 2 + j);
+    gp_quoted(b, key);
+  }
+  const char *cont = ", \\\n       ";
+  char lo[64], hi[64];
+  if (blk[B_VAL].len) {
+    rs_buf_printf(b,
+                  "%s$val using 1:(%g*$3):($2-$1):(0) with vectors nohead ls 9 notitle"
+                  "%s$val using (($1+$2)/2):(%g*$3):(%g*$4):(%g*$5) with yerrorbars ls 9 "
+                  "title \"paper's figure +- scale\"",
+                  cont, k, cont, k, k, k);
+  }
+  if (blk[B_PEAK].len) {
+    rs_buf_printf(b,
+                  "%s$peak using 1:(%g*$3):($2-$1):(0) with vectors nohead ls 11 notitle"
+                  "%s$peak using (($1+$2)/2):(%g*$3):(%g*$4):(%g*$5) with yerrorbars ls 13 "
+                  "title \"peak within the span +- scale\"",
+                  cont, k, cont, k, k, k);
+  }
+  if (blk[B_RANGE].len) {
+    tprintf(lo, sizeof lo, "(%g*$3)", k);
+    tprintf(hi, sizeof hi, "(%g*$4)", k);
+    rs_buf_printf(b,
+                  "%s$range using (($1+$2)/2):((%s+%s)/2):(($2-$1)/2):((%s-%s)/2) "
+                  "with boxxyerror fs transparent solid 0.2 ls 9 notitle"
+                  "%s$range using (($1+$2)/2):%s:(0):(%s-%s) with vectors heads size "
+                  "screen 0.008,90 ls 9 title \"accepted range\"",
+                  cont, lo, hi, hi, lo, cont, lo, hi, lo);
+  }
+  if (blk[B_BOUND].len) {
+    rs_buf_printf(b,
+                  "%s$bound using 1:(%g*$3):($2-$1):(0) with vectors nohead ls 9 notitle"
+                  "%s$bound using (($1+$2)/2):(%g*$3):(0):(%g*$4) with vectors head filled "
+                  "size screen 0.012,25 ls 9 title \"one-sided: bound and accepted side\"",
+                  cont, k, cont, k, k);
+  }
+  if (blk[B_LINK].len) {
+    rs_buf_printf(b,
+                  "%s$link using 1:(%g*$2):($3-$1):(%g*($4-$2)) with vectors nohead ls 11 "
+                  "title \"ratio: target implied by the model at the base year (circle)\""
+                  "%s$link using 1:(%g*$2) with points ls 13 notitle",
+                  cont, k, k, cont, k);
+  }
+  if (blk[B_ORDER].len) {
+    rs_buf_printf(b,
+                  "%s$order using 1:2:($3-$1):($4-$2) with vectors nohead ls 11 notitle"
+                  "%s$order using 1:2 with points ls 12 title \"order: the two values "
+                  "compared\""
+                  "%s$order using 3:4 with points ls 12 notitle",
+                  cont, cont, cont);
+  }
+  if (blk[B_DATA].len) {
+    rs_buf_printf(b,
+                  "%s$data using 1:(%g*$2):(%g*$3) with yerrorbars ls 13 "
+                  "title \"data +- sd\"",
+                  cont, k, k);
+  }
+  rs_buf_printf(b, "\n  set output\n}\n");
+  for (int q = 0; q < NBLOCK; q++) {
+    if (blk[q].failed) b->failed = 1;
+    rs_buf_free(&blk[q]);
+  }
+  if (obj.failed) b->failed = 1;
+  rs_buf_free(&obj);
+}
+
+/* The scaled residual of every modelled target as a horizontal bar, in file order from the top,
+ * blue within the scale, vermillion outside, on a shaded +-1 band; bars beyond +-RES_CLIP are
+ * cut there and their labels give the value. */
+static void put_fig_residuals(rs_buf *b, const report_ctx *c) {
+  const rs_targets *ts = c->ts;
+  double lim = 2.0;
+  for (int k = 0; k < ts->n; k++)
+    if (ts->t[k].modelled && isfinite(c->res->resid[k]))
+      lim = fmax(lim, fmin(RES_CLIP, 1.1 * fabs(c->res->resid[k])));
+  int n = c->nmodelled > 0 ? c->nmodelled : 1;
+  char size_png[32], size_pdf[32];
+  tprintf(size_png, sizeof size_png, "1200,%d", 160 + 34 * n);
+  tprintf(size_pdf, sizeof size_pdf, "16cm,%.1fcm", 3.0 + 0.45 * n);
+  put_gp_preamble(b, "residuals",
+                  "the scaled residual (model - paper) / scale of every modelled target", size_png,
+                  size_pdf);
+  rs_buf_printf(b,
+                "\n# row (0 = first target of the file), bar end (cut at +-%g), residual, "
+                "within scale (1/0), label\n$res << EOD\n",
+                RES_CLIP);
+  int row = 0;
+  unsigned have = 0; /* bit 0: within, 1: outside, 2: bar >= 0, 3: bar < 0 */
+  rs_buf tics;
+  rs_buf_init(&tics);
+  for (int k = 0; k < ts->n; k++) {
+    const rs_target *t = &ts->t[k];
+    if (!t->modelled) continue;
+    double r = c->res->resid[k];
+    char v[2][32], label[64];
+    double bar = isfinite(r) ? fmax(-RES_CLIP, fmin(RES_CLIP, r)) : 0.0;
+    int w = within(c, k) == 1;
+    if (isnan(r))
+      tprintf(label, sizeof label, "n/a");
+    else
+      tprintf(label, sizeof label, "%+.2f%s", r == 0.0 ? 0.0 : r,
+              fabs(r) > RES_CLIP ? " (bar cut)" : "");
+    rs_buf_printf(b, "%d,%s,%s,%d,", row, g6(bar, v[0]), isnan(r) ? "NaN" : g6(r, v[1]), w);
+    gp_quoted(b, label);
+    rs_buf_printf(b, "\n");
+    have |= (w ? 1u : 2u) | (bar >= 0.0 ? 4u : 8u);
+    rs_buf_printf(&tics, "%s", row ? ", " : "");
+    gp_quoted(&tics, t->id);
+    rs_buf_printf(&tics, " %d", row);
+    row++;
+  }
+  rs_buf_printf(b, "EOD\n");
+  put_gp_terminals(b, size_png, size_pdf, 16, 9);
+  rs_buf_printf(b,
+                "  set title \"Scaled residuals at the estimate (within scale: |r| <= 1, "
+                "shaded)\"\n"
+                "  set xlabel \"scaled residual r = (model - paper) / scale [multiples of the "
+                "target's scale]\"\n"
+                "  set ylabel \"target (file order)\"\n"
+                "  set xrange [%g:%g]\n"
+                "  set yrange [%d.5:-0.7]\n"
+                "  set xtics out nomirror\n"
+                "  set ytics (%s)\n"
+                "  set ytics scale 0 font small\n"
+                "  set grid xtics noytics\n"
+                "  set key tmargin right horizontal font small\n"
+                "  set object 1 rectangle from -1, graph 0 to 1, graph 1 behind "
+                "fc rgb \"#009E73\" fs transparent solid 0.15 noborder\n"
+                "  set arrow 1 from 0, graph 0 to 0, graph 1 nohead lc rgb \"gray30\" lw 1\n"
+                "  set style fill solid 0.8 noborder\n"
+                "  plot ",
+                -1.3 * lim, 1.3 * lim, row - 1, tics.data ? tics.data : "");
+  if (tics.failed) b->failed = 1;
+  rs_buf_free(&tics);
+  /* only clauses with points: gnuplot 5.4 crashes on labels that are all undefined */
+  static const char *const clause[4] = {
+      "$res using ($4 == 1 ? $2/2 : NaN):1:(abs($2)/2):(0.36) with boxxyerror "
+      "lc rgb \"#0072B2\" title \"within scale\"",
+      "$res using ($4 == 0 ? $2/2 : NaN):1:(abs($2)/2):(0.36) with boxxyerror "
+      "lc rgb \"#D55E00\" title \"outside scale\"",
+      "$res using ($2 >= 0 ? $2 : NaN):1:5 with labels left offset 0.5, 0 font small notitle",
+      "$res using ($2 < 0 ? $2 : NaN):1:5 with labels right offset -0.5, 0 font small notitle"};
+  const char *sep = "";
+  for (int q = 0; q < 4; q++) {
+    if (!(have & (1u << q))) continue;
+    rs_buf_printf(b, "%s%s", sep, clause[q]);
+    sep = ", \\\n       ";
+  }
+  if (!have) rs_buf_printf(b, "0 notitle");
+  rs_buf_printf(b, "\n  set output\n}\n");
+}
+
+/* The correlation matrix of the estimates as a heat map: blue -1, white 0, red +1, parameter
+ * names on both axes, the value printed in every cell. */
+static void put_fig_correlation(rs_buf *b, const report_ctx *c) {
+  int n = c->fs->n;
+  /* Square cells need fixed margins (gnuplot's automatic margins for rotated tic labels undo
+   * "size ratio"): the canvas is laid out in pixels, n cells plus room on the left for the
+   * longest name and the axis label, below for the names rotated by 30 degrees, on the right
+   * for the colour box; the margins are then screen fractions, the same in the PDF (drawn at
+   * 75 pixels per cm with half the font size). */
+  size_t longest = 8;
+  for (int j = 0; j < n; j++)
+    if (strlen(c->fs->p[j].name) > longest) longest = strlen(c->fs->p[j].name);
+  int font = n > 8 ? 13 : 16;
+  double charw = 0.62 * font, len = (double)longest;
+  double cell = n > 0 ? fmax(40.0, fmin(110.0, 1000.0 / n)) : 110.0;
+  double left = charw * len + 4.5 * font + 30.0, bottom = 0.5 * charw * len + 4.5 * font + 20.0;
+  double right = 10.0 * font + 30.0, top = 3.0 * font;
+  double W = left + n * cell + right, H = top + n * cell + bottom;
+  char size_png[32], size_pdf[32], v[32];
+  tprintf(size_png, sizeof size_png, "%d,%d", (int)W, (int)H);
+  tprintf(size_pdf, sizeof size_pdf, "%.1fcm,%.1fcm", W / 75.0, H / 75.0);
+  put_gp_preamble(b, "correlation", "correlation matrix of the estimates (Gauss-Newton)", size_png,
+                  size_pdf);
+  rs_buf_printf(b,
+                "\n# the correlation matrix, row i = free parameter i (NaN: not identified)\n"
+                "$corr << EOD\n");
+  for (int i = 0; i < n; i++) {
+    for (int j = 0; j < n; j++) {
+      double r = c->res->corr ? c->res->corr[i * n + j] : (double)NAN;
+      rs_buf_printf(b, "%s%s", j ? "," : "", isfinite(r) ? g6(r, v) : "NaN");
+    }
+    rs_buf_printf(b, "\n");
+  }
+  rs_buf_printf(b, "EOD\n");
+  put_gp_terminals(b, size_png, size_pdf, font, font / 2);
+  rs_buf_printf(b,
+                "  set lmargin at screen %.4f\n  set rmargin at screen %.4f\n"
+                "  set bmargin at screen %.4f\n  set tmargin at screen %.4f\n",
+                left / W, (W - right) / W, bottom / H, (H - top) / H);
+  rs_buf_printf(b,
+                "  set title \"Correlation of the estimates\"\n"
+                "  set xlabel \"free parameter\"\n"
+                "  set ylabel \"free parameter\"\n"
+                "  set cblabel \"correlation [-1 to 1]\"\n"
+                "  set palette defined (-1 \"#2166AC\", 0 \"white\", 1 \"#B2182B\")\n"
+                "  set cbrange [-1:1]\n"
+                "  set cbtics 0.5\n"
+                "  set xrange [-0.5:%d.5]\n"
+                "  set yrange [%d.5:-0.5]\n"
+                "  set tics scale 0\n"
+                "  unset grid\n"
+                "  unset key\n"
+                "  set xtics rotate by 30 right (",
+                n - 1, n - 1);
+  for (int axis = 0; axis < 2; axis++) {
+    if (axis) rs_buf_printf(b, ")\n  set ytics (");
+    for (int j = 0; j < n; j++) {
+      rs_buf_printf(b, "%s", j ? ", " : "");
+      gp_quoted(b, c->fs->p[j].name);
+      rs_buf_printf(b, " %d", j);
+    }
+  }
+  rs_buf_printf(b,
+                ")\n"
+                "  # values in black, on dark cells in white\n"
+                "  plot $corr matrix with image, \\\n"
+                "       $corr matrix using 1:2:($3 != $3 ? \"n/a\" : abs($3) > 0.6 ? \"\" : "
+                "sprintf(\"%%.2f\", $3)) with labels, \\\n"
+                "       $corr matrix using 1:2:($3 == $3 && abs($3) > 0.6 ? sprintf(\"%%.2f\", $3) "
+                ": \"\") with labels textcolor rgb \"white\"\n"
+                "  set output\n}\n");
+}
+
+/* Write the script in b as plotdir/NAME.gp and render it (plots/rs_plots_render_script). When no
+ * images were made (no gnuplot, or gnuplot failed) the images of an earlier report of the same
+ * name are removed: they would show another fit beside this report's numbers. */
+static rs_status render_figure(report_ctx *c, const char *plotdir, const char *name, rs_buf *b,
+                               rs_error *err) {
+  if (b->failed) return rs_fail(err, RS_ERR_NOMEM, "%s/%s.gp: out of memory", plotdir, name);
+  int before = c->plots.nimages;
+  rs_status st = rs_plots_render_script(plotdir, name, b->data, &c->plots, err);
+  if (st == RS_OK && c->plots.nimages < before + 2) {
+    char path[RS_PATH_MAX];
+    for (int e = 0; e < 2; e++)
+      if (tprintf(path, sizeof path, "%s/%s.%s", plotdir, name, e ? "pdf" : "png")) unlink(path);
+  }
+  return st;
+}
+
+/* Write and render every figure into dir/plots: one per indicator with modelled targets, the
+ * residuals, the correlations (when there are free parameters). */
+static rs_status write_figures(report_ctx *c, rs_error *err) {
+  char plotdir[RS_PATH_MAX];
+  rs_status st = dir_file(c, "plots", plotdir, sizeof plotdir, err);
+  if (st != RS_OK) return st;
+  memset(&c->plots, 0, sizeof c->plots);
+  for (int ind = 0; ind < RS_NINDICATOR && st == RS_OK; ind++) {
+    int any = 0;
+    for (int k = 0; k < c->ts->n && !any; k++)
+      any = c->ts->t[k].modelled && c->ts->t[k].indicator == ind;
+    if (!any) continue;
+    char name[80];
+    fig_name(ind, name, sizeof name);
+    rs_buf b;
+    rs_buf_init(&b);
+    put_fig_indicator(&b, c, ind);
+    st = render_figure(c, plotdir, name, &b, err);
+    rs_buf_free(&b);
+  }
+  for (int fig = 0; fig < 2 && st == RS_OK; fig++) {
+    if (fig == 0 && c->nmodelled == 0) continue;
+    if (fig == 1 && c->fs->n == 0) continue;
+    const char *name = fig == 0 ? "residuals" : "correlation";
+    rs_buf b;
+    rs_buf_init(&b);
+    if (fig == 0)
+      put_fig_residuals(&b, c);
+    else
+      put_fig_correlation(&b, c);
+    st = render_figure(c, plotdir, name, &b, err);
+    rs_buf_free(&b);
+  }
+  c->nfigures = c->plots.nscripts;
+  return st;
+}
+
+/* ---------------------------------------------------------------- fit.md */
+
+static void put_md_summary(rs_buf *b, const report_ctx *c) {
+  const rs_calib_result *r = c->res;
+  char a[32], d[32];
+  rs_buf_printf(b, "# Calibration report\n\n");
+  rs_buf_printf(b,
+                "relsim %s fitted %d free parameter%s (`%s`) over the base scenario `%s` to the "
+                "figures of Hatch (2001) in `%s`. ",
+                RS_VERSION, c->fs->n, c->fs->n == 1 ? "" : "s",
+                c->fs->file[0] ? c->fs->file : "(unnamed)", c->base_path,
+                c->ts->file[0] ? c->ts->file : "(unnamed)");
+  if (c->command && c->command[0]) {
+    rs_buf_printf(b, "Command: `");
+    md_text(b, c->command);
+    rs_buf_printf(b, "`. ");
+  }
+  rs_buf_printf(b,
+                "The estimate is in `calibrated.cfg`; every other file of this directory "
+                "describes it.\n\n");
+  if (r->interrupted)
+    rs_buf_printf(b,
+                  "**This calibration was interrupted.** The figures below describe the best "
+                  "point found before the interrupt, not an optimum: rerun the calibration "
+                  "before using them.\n\n");
+
+  rs_buf_printf(b, "## Summary\n\n| | |\n|---|---|\n");
+  rs_buf_printf(b, "| cost (sum of weight x scaled residual², priors included) | %s |\n",
+                g6(r->cost, a));
+  rs_buf_printf(b, "| modelled targets within scale (\\|r\\| <= 1) | %d of %d |\n", c->nwithin,
+                c->nmodelled);
+  double tsum = 0.0;
+  for (int k = 0; k < c->ts->n; k++)
+    if (c->ts->t[k].modelled && isfinite(r->tcost[k])) tsum += r->tcost[k];
+  int npriors = 0;
+  for (int j = 0; j < c->fs->n; j++) npriors += c->fs->p[j].has_prior != 0;
+  if (npriors > 0)
+    rs_buf_printf(b, "| of which the priors of %d parameter%s | %s |\n", npriors,
+                  npriors == 1 ? "" : "s", g6(r->cost - tsum, a));
+  rs_buf_printf(b, "| figures of the paper not modelled | %d |\n", c->nunmodelled);
+  rs_buf_printf(b, "| free parameters | %d (%d at a bound, %d weakly identified) |\n", c->fs->n,
+                c->nbound, c->nweak);
+  rs_buf_printf(b, "| residuals (m) | %d |\n", r->m);
+  rs_buf_printf(b, "| residual variance cost / (m_eff − n), for reference | %s |\n",
+                g6(r->sigma2, a));
+  rs_buf_printf(b, "| collinearity index of the free set | %s |\n", g4(r->collin_all, a));
+  rs_buf_printf(b, "| starts | %d |\n", r->nstarts);
+  if (r->nstarts > 0 && r->best >= 0 && r->best < r->nstarts)
+    rs_buf_printf(b, "| best start | %d (cost %s) |\n", r->best + 1,
+                  g6(r->starts[r->best].cost, d));
+  rs_buf_printf(b, "| model runs | %ld |\n", r->runs);
+  rs_buf_printf(b, "| status | %s |\n\n",
+                r->interrupted ? "**interrupted**: best point so far" : "complete");
+
+  /* the reading */
+  rs_buf_printf(b, "%d of the %d modelled figures are met within their scale", c->nwithin,
+                c->nmodelled);
+  if (c->nmodelled > c->nwithin) {
+    /* the largest contributions to the cost, in order (ties: file order) */
+    int shown[3] = {-1, -1, -1}, nshown = 0;
+    for (int pick = 0; pick < 3; pick++) {
+      int best = -1;
+      for (int k = 0; k < c->ts->n; k++) {
+        if (within(c, k) != 0) continue;
+        int used = 0;
+        for (int q = 0; q < nshown; q++) used |= shown[q] == k;
+        if (used) continue;
+        if (best < 0 || share(c, k) > share(c, best)) best = k;
+      }
+      if (best < 0) break;
+      shown[nshown++] = best;
+    }
+    rs_buf_printf(b, "; the largest misses are ");
+    for (int q = 0; q < nshown; q++) {
+      int k = shown[q];
+      rs_buf_printf(b, "%s`%s` (r = %+.2f, %.1f %% of the cost)",
+                    q == 0            ? ""
+                    : q == nshown - 1 ? " and "
+                                      : ", ",
+                    c->ts->t[k].id, c->res->resid[k], 100.0 * share(c, k));
+    }
+  }
+  rs_buf_printf(b, ".");
+  if (r->ntension > 0)
+    rs_buf_printf(b, " %d pair%s of targets pull against each other (see *Targets in tension*).",
+                  r->ntension, r->ntension == 1 ? "" : "s");
+  if (r->nstarts > 1 && r->best >= 0 && r->best < r->nstarts) {
+    int near = 0;
+    double cb = r->starts[r->best].cost;
+    for (int i = 0; i < r->nstarts; i++)
+      near += r->starts[i].status != 3 && r->starts[i].cost <= cb + NEAR_BEST * fabs(cb);
+    if (near == r->nstarts)
+      rs_buf_printf(b,
+                    " All %d starts ended within 1 %% of the best cost: the optimum does not "
+                    "depend on where the search began.",
+                    r->nstarts);
+    else if (2 * near > r->nstarts)
+      rs_buf_printf(b,
+                    " %d of the %d starts ended within 1 %% of the best cost: most starts reach "
+                    "the same cost, the others stopped elsewhere (see *Starts*).",
+                    near, r->nstarts);
+    else
+      rs_buf_printf(b,
+                    " Only %d of the %d starts ended within 1 %% of the best cost: the cost has "
+                    "several local minima and the estimate depends on the search; more starts "
+                    "may find a better one (see *Starts*).",
+                    near, r->nstarts);
+  }
+  rs_buf_printf(b, "\n\n");
+}
+
+static void put_md_targets(rs_buf *b, const report_ctx *c) {
+  const rs_targets *ts = c->ts;
+  rs_buf_printf(b,
+                "## Targets\n\n"
+                "Every modelled figure, in the order of the target file. *r* is the scaled "
+                "residual (model − target) / scale (the RMS for a data series; 0 inside an "
+                "accepted range); ✓ marks \\|r\\| <= 1. *Share* is the target's part of the "
+                "cost. Targets and model values are in the indicator's units "
+                "(series.csv).\n\n"
+                "| id | compared | paper | model | r | share | | source |\n"
+                "|---|---|---|---:|---:|---:|:-:|---|\n");
+  for (int k = 0; k < ts->n; k++) {
+    const rs_target *t = &ts->t[k];
+    if (!t->modelled) continue;
+    char q[256], a[32];
+    quantity_text(t, q, sizeof q);
+    rs_buf_printf(b, "| `%s` | ", t->id);
+    md_text(b, q);
+    rs_buf_printf(b, " | ");
+    md_text(b, t->paper_value);
+    if (t->kind == RS_TK_CROSSING && isfinite(c->res->model[k]))
+      rs_buf_printf(b, " | %.1f | ", c->res->model[k]);
+    else
+      rs_buf_printf(b, " | %s | ", g4(c->res->model[k], a));
+    if (isnan(c->res->resid[k]))
+      rs_buf_printf(b, "n/a");
+    else
+      rs_buf_printf(b, "%+.2f", c->res->resid[k]);
+    rs_buf_printf(b, " | %.1f %% | %s | sec. ", 100.0 * share(c, k), within(c, k) == 1 ? "✓" : "✗");
+    md_text(b, t->section);
+    rs_buf_printf(b, ": “");
+    md_text(b, t->quote);
+    rs_buf_printf(b, "” |\n");
+  }
+  if (c->nmodelled == 0) rs_buf_printf(b, "| (none) | | | | | | | |\n");
+  rs_buf_printf(b, "\n");
+
+  rs_buf_printf(b, "### Figures of the paper not modelled\n\n");
+  if (c->nunmodelled == 0) {
+    rs_buf_printf(b, "Every figure of the target file is modelled.\n\n");
+    return;
+  }
+  rs_buf_printf(b,
+                "These figures are in the target file so that the report shows the whole "
+                "paper; the model does not represent them, and they do not enter the cost.\n\n"
+                "| id | year(s) | paper | source | why not modelled |\n"
+                "|---|---|---|---|---|\n");
+  for (int k = 0; k < ts->n; k++) {
+    const rs_target *t = &ts->t[k];
+    if (t->modelled) continue;
+    char yrs[80];
+    years_text(t, yrs, sizeof yrs);
+    rs_buf_printf(b, "| `%s` | %s | ", t->id, yrs[0] ? yrs : "—");
+    md_text(b, t->paper_value);
+    rs_buf_printf(b, " | sec. ");
+    md_text(b, t->section);
+    rs_buf_printf(b, ": “");
+    md_text(b, t->quote);
+    rs_buf_printf(b, "” | ");
+    md_text(b, t->reason);
+    rs_buf_printf(b, " |\n");
+  }
+  rs_buf_printf(b, "\n");
+}
+
+static void put_md_parameters(rs_buf *b, const report_ctx *c) {
+  const rs_free_set *fs = c->fs;
+  const rs_calib_result *r = c->res;
+  char a[32], lo[32], hi[32], se[32], bv[32], pm[32], ps[32], s2[32];
+  rs_buf_printf(b,
+                "## Parameters\n\n"
+                "| parameter | estimate | search bounds | SE | base value | prior | flags |\n"
+                "|---|---:|---|---:|---:|---|---|\n");
+  for (int j = 0; j < fs->n; j++) {
+    const rs_free_param *fp = &fs->p[j];
+    char fl[64];
+    se_text(r->se[j], se, sizeof se);
+    flags_text(c, j, fl, sizeof fl);
+    rs_buf_printf(b, "| `%s` | %s | %s to %s | %s | %s | ", fp->name, g6(r->x[j], a),
+                  g4(fp->lower, lo), g4(fp->upper, hi), se, g4(rs_pref_get(c->base, fp->ref), bv));
+    if (fp->has_prior)
+      rs_buf_printf(b, "normal(%s, %s)", g4(fp->prior_mean, pm), g4(fp->prior_sd, ps));
+    else
+      rs_buf_printf(b, "—");
+    rs_buf_printf(b, " | %s |\n", fl[0] ? fl : "");
+  }
+  rs_buf_printf(b,
+                "\nStandard errors are linearised (Gauss–Newton): the square roots of the "
+                "diagonal of (JᵀJ)⁻¹, with J the Jacobian of the weighted scaled residuals at "
+                "the estimate, reading the scales of the target file as standard deviations. "
+                "They measure how sharply the cost rises around the estimate; they are not a "
+                "sampling uncertainty of the paper's figures. They are not rescaled by the "
+                "residual variance cost / (m_eff − n) = %s (m_eff: residuals the parameters "
+                "move): a value far above 1 says that the misfit is structural (figures in "
+                "tension, see below), and rescaling would pass it off as uncertainty.",
+                g6(r->sigma2, s2));
+  for (int pass = 0; pass < 2; pass++) {
+    int count = pass == 0 ? c->nbound : c->nweak;
+    if (count == 0) continue;
+    rs_buf_printf(b, "%s", pass == 0 ? " At a bound: " : " Weakly identified: ");
+    int shown = 0;
+    for (int j = 0; j < fs->n; j++) {
+      if (!(pass == 0 ? r->at_bound[j] : r->weak[j])) continue;
+      rs_buf_printf(b, "%s`%s`", shown++ ? ", " : "", fs->p[j].name);
+      if (pass == 0) {
+        double dl = fabs(r->x[j] - fs->p[j].lower), du = fabs(r->x[j] - fs->p[j].upper);
+        rs_buf_printf(b, " (%s bound %s)", dl <= du ? "lower" : "upper",
+                      g4(dl <= du ? fs->p[j].lower : fs->p[j].upper, a));
+      }
+    }
+    rs_buf_printf(b,
+                  pass == 0
+                      ? ": the figures push %s beyond the search range, so the estimate is a "
+                        "limit, not an optimum, and its standard error means little; widen the "
+                        "bound if the registry allows, or report the value as a bound."
+                      : ": the figures hardly pin %s down (a large standard error, or a subset "
+                        "with a high collinearity index); counterfactuals that depend on %s "
+                        "should be run over a range of values.",
+                  count == 1 ? "it" : "them", count == 1 ? "it" : "them");
+  }
+  rs_buf_printf(b, "\n\n");
+
+  /* the correlation matrix */
+  int n = fs->n;
+  if (n == 0) return;
+  rs_buf_printf(b, "### Correlations of the estimates\n\n| |");
+  for (int j = 0; j < n; j++) rs_buf_printf(b, " `%s` |", fs->p[j].name);
+  rs_buf_printf(b, "\n|---|");
+  for (int j = 0; j < n; j++) rs_buf_printf(b, "---:|");
+  rs_buf_printf(b, "\n");
+  for (int i = 0; i < n; i++) {
+    rs_buf_printf(b, "| `%s` |", fs->p[i].name);
+    for (int j = 0; j < n; j++) {
+      double v = r->corr ? r->corr[i * n + j] : (double)NAN;
+      if (isfinite(v))
+        rs_buf_printf(b, " %.2f |", v == 0.0 ? 0.0 : v);
+      else
+        rs_buf_printf(b, " n/a |");
+    }
+    rs_buf_printf(b, "\n");
+  }
+  int high = 0;
+  for (int i = 0; i < n; i++)
+    for (int j = i + 1; j < n; j++) {
+      double v = r->corr ? r->corr[i * n + j] : (double)NAN;
+      if (!(fabs(v) >= CORR_HIGH)) continue;
+      rs_buf_printf(b, "%s`%s` and `%s` (%.2f)",
+                    high++ ? ", " : "\nStrongly correlated: ", fs->p[i].name, fs->p[j].name, v);
+    }
+  if (high)
+    rs_buf_printf(b,
+                  ". The fit can trade each of these pairs against each other at little cost: "
+                  "their individual values are less certain than their standard errors "
+                  "suggest, and a counterfactual should move them together.\n");
+  rs_buf_printf(b, "\n");
+}
+
+static void put_md_identifiability(rs_buf *b, const report_ctx *c) {
+  const rs_calib_result *r = c->res;
+  char a[32];
+  rs_buf_printf(b,
+                "## Identifiability\n\n"
+                "The collinearity index γ of a set of parameters (Brun, Reichert and Künsch 2001; "
+                "R package FME, `collin`) is 1/√λ_min of SᵀS, S the residual Jacobian with "
+                "columns scaled to unit length. It says how far the parameters can compensate "
+                "each other: γ <= 10 the set is identifiable, 10–15 borderline, above 10–15 "
+                "poorly identifiable (a change of one parameter can be undone by the others "
+                "almost without changing the fit).\n\n");
+  rs_buf_printf(b, "For the whole free set (%d parameters) γ = %s: %s.\n\n", c->fs->n,
+                g4(r->collin_all, a), gamma_reading(r->collin_all));
+  if (r->ncollin == 0) return;
+  rs_buf_printf(b,
+                "The worst subsets, by size:\n\n"
+                "| size | γ | parameters | reading |\n"
+                "|---:|---:|---|---|\n");
+  for (int i = 0; i < r->ncollin; i++) {
+    const rs_calib_collin *cl = &r->collin[i];
+    char names[1024];
+    subset_names(c, cl->mask, names, sizeof names);
+    rs_buf_printf(b, "| %d | %s | %s | %s |\n", cl->size, g4(cl->gamma, a), names,
+                  gamma_reading(cl->gamma));
+  }
+  rs_buf_printf(b, "\n");
+}
+
+static void put_md_tension(rs_buf *b, const report_ctx *c) {
+  const rs_calib_result *r = c->res;
+  rs_buf_printf(b, "## Targets in tension\n\n");
+  if (r->ntension == 0) {
+    rs_buf_printf(b,
+                  "No two targets pull the parameters in opposite directions at the estimate.\n\n");
+    return;
+  }
+  rs_buf_printf(b,
+                "Pairs of targets whose cost gradients point against each other at the estimate "
+                "(cosine of the angle between them; −1: directly opposed): moving the free "
+                "parameters to fit one worsens the other. The paper's figures disagree with "
+                "each other in places (section 2's TFP growth rates and relative TFP index "
+                "imply different US growth, for one); this table shows where the model "
+                "meets such a disagreement instead of hiding it.\n\n"
+                "| target A | r(A) | target B | r(B) | cosine | reading |\n"
+                "|---|---:|---|---:|---:|---|\n");
+  for (int i = 0; i < r->ntension; i++) {
+    const rs_calib_tension *tn = &r->tension[i];
+    const rs_target *ta = &c->ts->t[tn->a], *tb = &c->ts->t[tn->b];
+    double ra = r->resid[tn->a], rb = r->resid[tn->b];
+    rs_buf_printf(b, "| `%s` | %+.2f | `%s` | %+.2f | %.2f | ", ta->id, ra, tb->id, rb, tn->cosine);
+    if (fabs(ra) <= 1.0 && fabs(rb) <= 1.0) {
+      rs_buf_printf(b, "both are met within scale, but the paper's figures ");
+      md_text(b, ta->paper_value);
+      rs_buf_printf(b, " (sec. ");
+      md_text(b, ta->section);
+      rs_buf_printf(b, ") and ");
+      md_text(b, tb->paper_value);
+      rs_buf_printf(b, " (sec. ");
+      md_text(b, tb->section);
+      rs_buf_printf(b, ") pull the parameters in opposite directions |\n");
+    } else {
+      rs_buf_printf(b, "the paper's figures ");
+      md_text(b, ta->paper_value);
+      rs_buf_printf(b, " (`%s`, sec. ", ta->id);
+      md_text(b, ta->section);
+      rs_buf_printf(b, ") and ");
+      md_text(b, tb->paper_value);
+      rs_buf_printf(b, " (`%s`, sec. ", tb->id);
+      md_text(b, tb->section);
+      rs_buf_printf(b, ") cannot both be met by this model |\n");
+    }
+  }
+  rs_buf_printf(b, "\n");
+}
+
+static void put_md_starts(rs_buf *b, const report_ctx *c) {
+  const rs_calib_result *r = c->res;
+  rs_buf_printf(b,
+                "## Starts\n\n"
+                "Start 1 is the base values; the others a Latin hypercube over the search "
+                "bounds. Each ran Levenberg–Marquardt from its start.\n\n"
+                "| start | cost | cost − best | iterations | model runs | status |\n"
+                "|---:|---:|---:|---:|---:|---|\n");
+  double cb = r->best >= 0 && r->best < r->nstarts ? r->starts[r->best].cost : (double)NAN;
+  for (int i = 0; i < r->nstarts; i++) {
+    const rs_calib_start *s = &r->starts[i];
+    char a[32], d[32];
+    rs_buf_printf(b, "| %s%d%s | %s | %s | %d | %ld | %s%s |\n", i == r->best ? "**" : "", i + 1,
+                  i == r->best ? "**" : "", g6(s->cost, a), g4(s->cost - cb, d), s->iterations,
+                  s->runs, status_word(s->status), i == r->best ? " (best)" : "");
+  }
+  rs_buf_printf(b, "\n");
+}
+
+static void put_md_figures(rs_buf *b, const report_ctx *c) {
+  rs_buf_printf(b, "## Figures\n\n");
+  if (c->nfigures == 0) {
+    rs_buf_printf(b, "%s\n\n",
+                  c->res->series.nrows == 0
+                      ? "No figures: the run at the estimate has no rows (and no series.csv was "
+                        "written)."
+                      : "No figures: there are neither modelled targets nor free parameters.");
+    return;
+  }
+  if (c->plots.rendered) {
+    rs_buf_printf(b,
+                  "Each figure is in `plots/` as PNG (screen), PDF (papers) and the gnuplot "
+                  "script that draws it (edit and re-run it from `plots/`). On the figures of "
+                  "the indicators, the paper's figures are black, with bars of ± their scale; "
+                  "a label ending in (x) marks a target the model misses (\\|r\\| > 1).\n\n");
+  } else {
+    rs_buf_printf(b, "The gnuplot scripts are in `plots/`, but ");
+    md_text(b, c->plots.nimages ? "some images are missing: " : "there are no images: ");
+    /* rs_plots' message names the directory: keep the report free of where it was written */
+    md_text(b, c->plots.gnuplot[0] ? c->plots.why_not
+                                   : "gnuplot not found (install gnuplot-nox, or set "
+                                     "RELSIM_GNUPLOT)");
+    rs_buf_printf(b, ". Run `gnuplot NAME.gp` in `plots/` to draw them.\n\n");
+  }
+  for (int ind = 0; ind < RS_NINDICATOR; ind++) {
+    int any = 0;
+    for (int k = 0; k < c->ts->n && !any; k++)
+      any = c->ts->t[k].modelled && c->ts->t[k].indicator == ind;
+    if (!any) continue;
+    const rs_indicator_info *info = rs_indicator_info_get(ind);
+    char name[80];
+    fig_name(ind, name, sizeof name);
+    rs_buf_printf(b, "![%s (%s) with its targets](plots/%s.png)\n\n", info->label, info->name,
+                  name);
+  }
+  if (c->nmodelled > 0)
+    rs_buf_printf(b, "![scaled residuals of the modelled targets](plots/residuals.png)\n\n");
+  if (c->fs->n > 0) rs_buf_printf(b, "![correlation of the estimates](plots/correlation.png)\n\n");
+}
+
+static rs_status write_fit_md(const report_ctx *c, rs_error *err) {
+  char path[RS_PATH_MAX];
+  rs_status st = dir_file(c, "fit.md", path, sizeof path, err);
+  if (st != RS_OK) return st;
+  rs_buf b;
+  rs_buf_init(&b);
+  put_md_summary(&b, c);
+  put_md_targets(&b, c);
+  put_md_parameters(&b, c);
+  put_md_identifiability(&b, c);
+  put_md_tension(&b, c);
+  put_md_starts(&b, c);
+  put_md_figures(&b, c);
+  rs_buf_printf(&b,
+                "## Files\n\n"
+                "- `calibrated.cfg`: the estimate as a scenario over `%s` (standard errors in "
+                "the comments); name it as the base of a counterfactual\n"
+                "- `fit.csv`: every target, modelled or not (this report's target tables)\n"
+                "- `parameters.csv`: estimates, bounds, standard errors, flags\n"
+                "- `series.csv`: the run at the estimate\n"
+                "- `plots/`: the figures above\n",
+                c->base_path);
+  st = write_buf(path, &b, err);
+  rs_buf_free(&b);
+  return st;
+}
+
+/* ---------------------------------------------------------------- exported function */
+
+rs_status rs_calib_write_report(const char *dir, const char *base_path, const rs_params *base,
+                                const rs_targets *ts, const rs_free_set *fs,
+                                const rs_calib_result *res, int partial, const char *command,
+                                rs_plots_report *plots, rs_error *err) {
+  if (plots) memset(plots, 0, sizeof *plots);
+  if (!dir || !dir[0] || !base_path || !base_path[0] || !base || !ts || !fs || !res)
+    return rs_fail(err, RS_ERR_INPUT, "calibration report: missing argument");
+  rs_status st = check_inputs(ts, fs, res, err);
+  if (st != RS_OK) return st;
+  /* room for "/plots/fit_<indicator>.tmp.XXXXXX.png" and the like after dir */
+  if (strlen(dir) + 64 >= RS_PATH_MAX) return rs_fail(err, RS_ERR_IO, "%s: path too long", dir);
+  st = rs_mkdir_p(dir, err);
+  if (st != RS_OK) return st;
+
+  report_ctx c;
+  memset(&c, 0, sizeof c);
+  c.dir = dir;
+  c.base_path = base_path;
+  c.command = command;
+  c.base = base;
+  c.ts = ts;
+  c.fs = fs;
+  c.res = res;
+  base_reference(dir, base_path, c.base_ref, sizeof c.base_ref);
+  for (int k = 0; k < ts->n; k++) {
+    if (!ts->t[k].modelled) {
+      c.nunmodelled++;
+      continue;
+    }
+    c.nmodelled++;
+    c.nwithin += within(&c, k) == 1;
+  }
+  for (int j = 0; j < fs->n; j++) {
+    c.nbound += res->at_bound[j] != 0;
+    c.nweak += res->weak[j] != 0;
+  }
+
+  st = write_scenario(&c, partial, err);
+  if (st != RS_OK || partial) return st;
+  if ((st = write_fit_csv(&c, err)) != RS_OK) return st;
+  if ((st = write_parameters_csv(&c, err)) != RS_OK) return st;
+  if (res->series.nrows > 0) {
+    char path[RS_PATH_MAX];
+    if ((st = dir_file(&c, "series.csv", path, sizeof path, err)) != RS_OK) return st;
+    if ((st = rs_output_write_csv(path, &res->series, err)) != RS_OK) return st;
+    if ((st = write_figures(&c, err)) != RS_OK) return st;
+  }
+  if ((st = write_fit_md(&c, err)) != RS_OK) return st;
+  if (plots) *plots = c.plots;
+  return RS_OK;
+}

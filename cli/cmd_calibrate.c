@@ -1,0 +1,224 @@
+/* cli/cmd_calibrate.c -- `relsim calibrate`: fit the free parameters of a scenario to the
+ * paper's figures and write the fit report. Ctrl-C keeps the best point so far. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "calib.h"
+#include "cli.h"
+
+static const char calibrate_usage[] =
+    "Usage: relsim calibrate BASE.cfg [--targets FILE] [--free FILE] [-o DIR] [options]\n"
+    "\n"
+    "Fit the free parameters of the scenario BASE.cfg to the paper's figures by weighted least\n"
+    "squares on scaled residuals: Levenberg-Marquardt (GSL, trust region) from a Latin-hypercube\n"
+    "multi-start run in parallel, with gradients from CVODES forward sensitivities. Writes into\n"
+    "DIR: calibrated.cfg (a scenario on BASE.cfg holding the fitted values with their standard\n"
+    "errors), fit.csv and fit.md (every target of the paper, modelled or not: model value,\n"
+    "target, scaled residual, share of the cost, within scale, citation; parameters,\n"
+    "correlations, identifiability, targets in tension), parameters.csv, series.csv and plots/.\n"
+    "\n"
+    "Options:\n"
+    "  --targets FILE     the targets (default params/targets.cfg)\n"
+    "  --free FILE        the free parameters, bounds and priors (default params/free.cfg)\n"
+    "  -o, --out DIR      output directory (default out/calibration)\n"
+    "  --starts N         multi-start design size, start 1 = the base values (default 16)\n"
+    "  --seed S           seed of the Latin hypercube (default 20010618)\n"
+    "  --max-iter N       Levenberg-Marquardt iterations per start (default 100)\n"
+    "  --threads T        OpenMP threads (default: all cores); the result does not depend on T\n"
+    "  --jacobian KIND    sens (CVODES sensitivities, default) or fd (central differences)\n"
+    "  --set NAME=VALUE   override a setting of the base (as in relsim run)\n"
+    "  -q, --quiet        no progress line (there is none when stderr is not a terminal)\n"
+    "  -h, --help         this text\n"
+    "\n"
+    "Ctrl-C stops every start at its next iteration, writes the best point so far as\n"
+    "DIR/calibrated.partial.cfg and exits with status 130.\n";
+
+static volatile sig_atomic_t interrupted = 0;
+
+static void on_sigint(int sig) {
+  (void)sig;
+  interrupted = 1;
+}
+
+typedef struct cal_args {
+  const char *base, *targets, *free_file, *out, *sets[256];
+  int nsets, quiet;
+  rs_calib_options opt;
+} cal_args;
+
+static int parse_int(const char *opt, const char *v, long lo, long hi, long *out) {
+  char *end;
+  long x = strtol(v, &end, 10);
+  if (*end != '\0' || end == v || x < lo || x > hi) {
+    rs_cli_error("calibrate: %s %s: expected an integer from %ld to %ld", opt, v, lo, hi);
+    return 2;
+  }
+  *out = x;
+  return 0;
+}
+
+/* One option at argv[*i]; returns -1 when handled, else an exit status. */
+static int parse_option(int argc, char **argv, int *i, cal_args *a) {
+  const char *arg = argv[*i], *v;
+  long x;
+#define VALUE(name) \
+  if (!(v = rs_cli_optarg(argc, argv, i, name))) return 2
+  if (rs_cli_is_opt(arg, "--targets", NULL)) {
+    VALUE("--targets");
+    a->targets = v;
+  } else if (rs_cli_is_opt(arg, "--free", NULL)) {
+    VALUE("--free");
+    a->free_file = v;
+  } else if (rs_cli_is_opt(arg, "--out", "-o")) {
+    VALUE("--out");
+    a->out = v;
+  } else if (rs_cli_is_opt(arg, "--starts", NULL)) {
+    VALUE("--starts");
+    if (parse_int("--starts", v, 1, 1024, &x)) return 2;
+    a->opt.nstarts = (int)x;
+  } else if (rs_cli_is_opt(arg, "--seed", NULL)) {
+    VALUE("--seed");
+    if (parse_int("--seed", v, 0, 2147483647L, &x)) return 2;
+    a->opt.seed = (uint64_t)x;
+  } else if (rs_cli_is_opt(arg, "--max-iter", NULL)) {
+    VALUE("--max-iter");
+    if (parse_int("--max-iter", v, 1, 100000, &x)) return 2;
+    a->opt.max_iter = (int)x;
+  } else if (rs_cli_is_opt(arg, "--threads", NULL)) {
+    VALUE("--threads");
+    if (parse_int("--threads", v, 1, 256, &x)) return 2;
+    a->opt.threads = (int)x;
+  } else if (rs_cli_is_opt(arg, "--jacobian", NULL)) {
+    VALUE("--jacobian");
+    if (strcmp(v, "sens") != 0 && strcmp(v, "fd") != 0) {
+      rs_cli_error("calibrate: --jacobian %s: expected sens or fd", v);
+      return 2;
+    }
+    a->opt.jacobian = strcmp(v, "fd") == 0 ? RS_JAC_FD : RS_JAC_SENS;
+  } else if (rs_cli_is_opt(arg, "--set", NULL)) {
+    VALUE("--set");
+    if (a->nsets < 256) a->sets[a->nsets++] = v;
+  } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
+    a->quiet = 1;
+  } else {
+    rs_cli_error("calibrate: unknown option '%s' (see relsim calibrate --help)", arg);
+    return 2;
+  }
+#undef VALUE
+  return -1;
+}
+
+static int parse_args(int argc, char **argv, cal_args *a) {
+  memset(a, 0, sizeof *a);
+  a->targets = "params/targets.cfg";
+  a->free_file = "params/free.cfg";
+  a->out = "out/calibration";
+  a->opt = rs_calib_default_options();
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+      fputs(calibrate_usage, stdout);
+      return 0;
+    }
+    if (argv[i][0] == '-' && argv[i][1] != '\0') {
+      int rc = parse_option(argc, argv, &i, a);
+      if (rc >= 0) return rc;
+    } else if (a->base) {
+      rs_cli_error("calibrate: one base scenario at a time ('%s' and '%s')", a->base, argv[i]);
+      return 2;
+    } else {
+      a->base = argv[i];
+    }
+  }
+  if (!a->base) {
+    rs_cli_error("calibrate: no base scenario (try: relsim calibrate params/baseline.cfg)");
+    return 2;
+  }
+  a->opt.progress = !a->quiet && isatty(STDERR_FILENO);
+  return -1;
+}
+
+static double now_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void summary(const cal_args *a, const rs_targets *ts, const rs_calib_result *res,
+                    double seconds) {
+  int modelled = 0, within = 0;
+  for (int i = 0; i < ts->n; i++) {
+    if (!ts->t[i].modelled) continue;
+    modelled++;
+    within += fabs(res->resid[i]) <= 1.0;
+  }
+  printf("relsim: calibrated %d parameters of %s against %d targets (%d modelled) in %.1f s\n",
+         res->n, a->base, ts->n, modelled, seconds);
+  printf(
+      "  cost %.6g; %d of %d modelled targets within their scale; %d starts, best %d; "
+      "%ld model runs\n",
+      res->cost, within, modelled, res->nstarts, res->best + 1, res->runs);
+  printf("  %s/calibrated.cfg, fit.md, fit.csv, parameters.csv, series.csv, plots/\n", a->out);
+}
+
+int rs_cmd_calibrate(int argc, char **argv) {
+  cal_args a;
+  int rc = parse_args(argc, argv, &a);
+  if (rc >= 0) return rc;
+  rs_params base;
+  rs_provenance *prov = malloc(sizeof *prov);
+  if (!prov) return 1;
+  rc = rs_cli_load(a.base, a.sets, a.nsets, (double)NAN, &base, prov);
+  free(prov);
+  if (rc) return rc;
+  rs_error err;
+  rs_targets ts;
+  rs_free_set fs;
+  memset(&ts, 0, sizeof ts);
+  rs_status st =
+      rs_targets_load(a.targets, base.v[RS_P_SPAN_START], base.v[RS_P_SPAN_END], &ts, &err);
+  if (st == RS_OK) st = rs_free_load(a.free_file, &base, &fs, &err);
+  if (st != RS_OK) {
+    rs_cli_error("%s", err.msg);
+    rs_targets_free(&ts);
+    return st == RS_ERR_IO ? 2 : rs_exit_code(st);
+  }
+  struct sigaction sa, old;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_sigint;
+  sigaction(SIGINT, &sa, &old);
+  a.opt.interrupt = &interrupted;
+  rs_calib_result res;
+  double t0 = now_seconds();
+  st = rs_calibrate(&base, &ts, &fs, &a.opt, &res, &err);
+  double seconds = now_seconds() - t0;
+  sigaction(SIGINT, &old, NULL);
+  char cmd[4096];
+  memcpy(cmd, "relsim ", 8);
+  rs_cli_command_line(argc, argv, cmd + 7, sizeof cmd - 7);
+  rs_plots_report plots;
+  memset(&plots, 0, sizeof plots);
+  if (st == RS_OK)
+    st = rs_calib_write_report(a.out, a.base, &base, &ts, &fs, &res, res.interrupted, cmd, &plots,
+                               &err);
+  if (st == RS_OK && !res.interrupted && !plots.rendered)
+    rs_cli_warning("no images: %s", plots.why_not);
+  if (st != RS_OK) {
+    rs_cli_error("%s", err.msg);
+    rc = rs_exit_code(st);
+  } else if (res.interrupted) {
+    rs_cli_warning("interrupted: the best point so far is in %s/calibrated.partial.cfg", a.out);
+    rc = 130;
+  } else {
+    summary(&a, &ts, &res, seconds);
+  }
+  rs_calib_result_free(&res);
+  rs_targets_free(&ts);
+  return rc;
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# scripts/calibrate.sh -- what a user runs to calibrate relsim against the paper's figures:
+# set up and build, calibrate the free parameters (params/free.cfg) of params/baseline.cfg to
+# params/targets.cfg, re-run the baseline with the calibrated values and draw the figures.
+#   out/calibration/        fit.md, fit.csv, parameters.csv, calibrated.cfg, plots/
+#   out/baseline/           the calibrated baseline run: series.csv, manifest.cfg, plots/
+# With --ship, also copy the calibrated scenario to params/calibrated.cfg (what the default run
+# and the scenarios use) and the report figures to docs/figures/ for the README.
+# Extra arguments go to relsim calibrate (e.g. --starts 32 --threads 2).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ship=0
+args=()
+for a in "$@"; do
+  if [ "$a" = "--ship" ]; then ship=1; else args+=("$a"); fi
+done
+scripts/setup.sh
+start=$(date +%s.%N)
+build/relsim calibrate params/baseline.cfg --targets params/targets.cfg --free params/free.cfg \
+  -o out/calibration "${args[@]+"${args[@]}"}"
+end=$(date +%s.%N)
+awk -v a="$start" -v b="$end" 'BEGIN { printf "calibrate.sh: calibration wall time %.1f s\n", b - a }'
+if [ "$ship" = 1 ]; then
+  # The calibrated scenario names its base relative to out/calibration; re-base it on params/.
+  sed -e 's|^base = ".*";|base = "baseline.cfg";|' out/calibration/calibrated.cfg \
+    >params/calibrated.cfg
+  mkdir -p docs/figures/calibration
+  cp out/calibration/plots/*.png docs/figures/calibration/
+  cp out/calibration/fit.md docs/fit.md
+  echo "calibrate.sh: shipped params/calibrated.cfg, docs/fit.md and docs/figures/calibration/"
+  build/relsim run params/calibrated.cfg -o out/baseline
+else
+  build/relsim run out/calibration/calibrated.cfg -o out/baseline
+fi

@@ -1,0 +1,4 @@
+# tests/targets.cmake -- tests of targets/: the shipped params/targets.cfg against TARGETS.md, the
+# residual of every kind of target on hand-made runs, exact derivatives against central
+# differences, file:line errors in target and series files (fixtures in tests/data/targets/).
+relsim_test(test_targets SOURCES test_targets.c LIBS rs_targets m)

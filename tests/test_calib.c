@@ -1,0 +1,231 @@
+/* tests/test_calib.c -- the calibration: a twin experiment, sensitivities against differences,
+ * thread-count independence of the multi-start, and errors in free files. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calib.h"
+#include "check.h"
+#include "output.h"
+
+static char tmpdir[1024];
+
+static void write_text(const char *path, const char *text) {
+  FILE *fp = fopen(path, "w");
+  if (!fp) {
+    fprintf(stderr, "cannot write %s\n", path);
+    exit(1);
+  }
+  fputs(text, fp);
+  fclose(fp);
+}
+
+/* Write indicator col of s as a year,value CSV. */
+static void write_series_csv(const char *path, const rs_series *s, int col) {
+  FILE *fp = fopen(path, "w");
+  if (!fp) exit(1);
+  fprintf(fp, "year,value\n");
+  for (int i = 0; i < s->nrows; i++)
+    fprintf(fp, "%.17g,%.17g\n", s->year[i], rs_series_at(s, i, col));
+  fclose(fp);
+}
+
+/* The defaults at tight tolerances, so that recovered values reflect the fit, not the solver. */
+static void tight_defaults(rs_params *p) {
+  rs_params_defaults(p);
+  p->v[RS_P_SOLVER_RTOL] = 1e-10;
+  p->v[RS_P_SOLVER_ATOL] = 1e-3 * p->v[RS_P_SOLVER_RTOL];
+  p->v[RS_P_SOLVER_MAX_STEPS] = 100000;
+}
+
+/* Targets made by the model from known parameters are recovered from the defaults. */
+static void a_twin_experiment_recovers_the_true_parameters(void) {
+  rs_params truth;
+  tight_defaults(&truth);
+  const char *names[] = {"tfp.lambda", "tfp.gamma", "ties.kappa_b", "asia.chi", "startup.e_g"};
+  const double values[] = {0.046, 0.017, 9.5, 2.6, 0.5};
+  enum { NF = 5 };
+  for (int j = 0; j < NF; j++) {
+    rs_pref r;
+    CHECK(rs_pref_parse(&truth, names[j], &r) == 0);
+    rs_pref_set(&truth, r, values[j]);
+  }
+  rs_error err;
+  rs_sim *sim = rs_sim_alloc(&err);
+  rs_series s;
+  rs_series_init(&s);
+  CHECK(rs_sim_run(sim, &truth, &s, NULL, &err) == RS_OK);
+  const char *cols[] = {"a", "R", "G", "s", "e"};
+  char path[1200], targets[4096] = "targets = (\n";
+  for (int c = 0; c < 5; c++) {
+    snprintf(path, sizeof path, "%s/twin_%d.csv", tmpdir, c);
+    write_series_csv(path, &s, rs_indicator_find(cols[c]));
+    char entry[512];
+    snprintf(
+        entry, sizeof entry,
+        "  { id = \"twin_%d\"; indicator = \"%s\"; kind = \"series\"; file = \"twin_%d.csv\"; "
+        "scale = 0.01; weight = 1.0; section = \"test\"; quote = \"twin\"; paper_value = \"-\"; "
+        "}%s\n",
+        c, cols[c], c, c < 4 ? "," : "");
+    strcat(targets, entry);
+  }
+  strcat(targets, ");\n");
+  snprintf(path, sizeof path, "%s/twin_targets.cfg", tmpdir);
+  write_text(path, targets);
+  rs_targets ts;
+  rs_status st = rs_targets_load(path, 1955.0, 2000.0, &ts, &err);
+  if (st != RS_OK) fprintf(stderr, "%s\n", err.msg);
+  CHECK(st == RS_OK);
+  snprintf(path, sizeof path, "%s/twin_free.cfg", tmpdir);
+  write_text(
+      path,
+      "free = ( { name = \"tfp.lambda\"; }, { name = \"tfp.gamma\"; },\n"
+      "  { name = \"ties.kappa_b\"; }, { name = \"asia.chi\"; }, { name = \"startup.e_g\"; } );\n");
+  rs_params base;
+  tight_defaults(&base);
+  rs_free_set fs;
+  CHECK(rs_free_load(path, &base, &fs, &err) == RS_OK);
+  rs_calib_options opt = rs_calib_default_options();
+  opt.nstarts = 1; /* from the defaults: a perturbed start */
+  opt.threads = 1;
+  rs_calib_result res;
+  st = rs_calibrate(&base, &ts, &fs, &opt, &res, &err);
+  if (st != RS_OK) fprintf(stderr, "%s\n", err.msg);
+  CHECK(st == RS_OK);
+  for (int j = 0; st == RS_OK && j < NF; j++) {
+    printf("  %-14s start %-8g true %-8g fitted %.10g\n", names[j], res.starts[0].x0[j], values[j],
+           res.x[j]);
+    CHECK_REL(res.x[j], values[j], 1e-4);
+  }
+  CHECK(st != RS_OK || res.cost < 1e-10);
+  rs_calib_result_free(&res);
+  rs_targets_free(&ts);
+  rs_series_free(&s);
+  rs_sim_free(sim);
+}
+
+/* The Jacobian from CVODES sensitivities agrees with central differences of whole runs. */
+static void sensitivities_agree_with_central_differences_on_the_baseline(void) {
+  rs_params base;
+  tight_defaults(&base);
+  /* Differences of whole runs carry the integration error divided by the step: make it small. */
+  base.v[RS_P_SOLVER_RTOL] = 1e-12;
+  base.v[RS_P_SOLVER_ATOL] = 1e-15;
+  rs_error err;
+  rs_targets ts;
+  rs_free_set fs;
+  CHECK(rs_targets_load("params/targets.cfg", 1955.0, 2000.0, &ts, &err) == RS_OK);
+  CHECK(rs_free_load("params/free.cfg", &base, &fs, &err) == RS_OK);
+  double x[RS_FREE_MAX];
+  for (int j = 0; j < fs.n; j++) x[j] = rs_pref_get(&base, fs.p[j].ref);
+  int m = rs_targets_nresiduals(&ts) + fs.n;
+  double *f1 = calloc((size_t)m, sizeof(double)), *f2 = calloc((size_t)m, sizeof(double));
+  double *J1 = calloc((size_t)m * (size_t)fs.n, sizeof(double));
+  double *J2 = calloc((size_t)m * (size_t)fs.n, sizeof(double));
+  int m1 = 0, m2 = 0;
+  CHECK(rs_calib_residuals(&base, &ts, &fs, x, RS_JAC_SENS, f1, J1, &m1, &err) == RS_OK);
+  CHECK(rs_calib_residuals(&base, &ts, &fs, x, RS_JAC_FD, f2, J2, &m2, &err) == RS_OK);
+  CHECK(m1 == m2);
+  /* Column by column, in the Euclidean norm: a column is how every residual answers one
+   * parameter. (Entry by entry, entries whose exact value is 0 -- a parameter that cannot reach
+   * a target -- are dominated by the differencing noise of whole runs, about 1e-9 / h.) */
+  double worst = 0.0;
+  int wj = 0;
+  for (int j = 0; j < fs.n; j++) {
+    double dd = 0.0, nn = 0.0;
+    for (int r = 0; r < m1; r++) {
+      double d = J1[r * fs.n + j] - J2[r * fs.n + j];
+      dd += d * d;
+      nn += J2[r * fs.n + j] * J2[r * fs.n + j];
+    }
+    double rel = nn > 0.0 ? sqrt(dd / nn) : sqrt(dd);
+    if (getenv("RELSIM_TEST_VERBOSE"))
+      printf("  %-24s |J| %.4g  rel diff %.3g\n", fs.p[j].name, sqrt(nn), rel);
+    if (rel > worst) {
+      worst = rel;
+      wj = j;
+    }
+  }
+  printf("  worst column: %s, relative difference %.3g\n", fs.p[wj].name, worst);
+  CHECK(worst < 1e-5);
+  free(f1);
+  free(f2);
+  free(J1);
+  free(J2);
+  rs_targets_free(&ts);
+}
+
+/* The multi-start gives the same estimate, bit for bit, with 1 and with 2 threads. */
+static void the_multistart_result_does_not_depend_on_the_thread_count(void) {
+  rs_params base;
+  rs_params_defaults(&base);
+  rs_error err;
+  rs_targets ts;
+  rs_free_set fs;
+  CHECK(rs_targets_load("params/targets.cfg", 1955.0, 2000.0, &ts, &err) == RS_OK);
+  CHECK(rs_free_load("params/free.cfg", &base, &fs, &err) == RS_OK);
+  rs_calib_options opt = rs_calib_default_options();
+  opt.nstarts = 4;
+  opt.max_iter = 4;
+  rs_calib_result r1, r2;
+  opt.threads = 1;
+  CHECK(rs_calibrate(&base, &ts, &fs, &opt, &r1, &err) == RS_OK);
+  opt.threads = 2;
+  CHECK(rs_calibrate(&base, &ts, &fs, &opt, &r2, &err) == RS_OK);
+  CHECK(r1.best == r2.best);
+  CHECK(memcmp(r1.x, r2.x, sizeof(double) * (size_t)fs.n) == 0);
+  CHECK(r1.cost == r2.cost);
+  for (int k = 0; k < opt.nstarts; k++) CHECK(r1.starts[k].cost == r2.starts[k].cost);
+  CHECK(r1.runs == r2.runs);
+  rs_calib_result_free(&r1);
+  rs_calib_result_free(&r2);
+  rs_targets_free(&ts);
+}
+
+/* A bad free file names the file, the line and what is wrong. */
+static void bad_free_files_give_file_line_errors(void) {
+  rs_params base;
+  rs_params_defaults(&base);
+  rs_free_set fs;
+  rs_error err;
+  char path[1200];
+  snprintf(path, sizeof path, "%s/bad_free.cfg", tmpdir);
+  write_text(path, "free = (\n  { name = \"tfp.lamda\"; }\n);\n");
+  CHECK(rs_free_load(path, &base, &fs, &err) == RS_ERR_INPUT);
+  CHECK_STR_CONTAINS(err.msg, "bad_free.cfg:2");
+  CHECK_STR_CONTAINS(err.msg, "tfp.lambda");
+  write_text(path, "free = (\n  { name = \"tfp.lambda\"; lower = 0.0; }\n);\n");
+  CHECK(rs_free_load(path, &base, &fs, &err) == RS_ERR_INPUT);
+  CHECK_STR_CONTAINS(err.msg, "bad_free.cfg:2");
+  write_text(path, "free = (\n  { name = \"tfp.lambda\"; upper = 0.02; }\n);\n");
+  CHECK(rs_free_load(path, &base, &fs, &err) == RS_ERR_INPUT);
+  CHECK_STR_CONTAINS(err.msg, "base value");
+  write_text(path, "free = (\n  { name = \"tfp.lambda\"; },\n  { name = \"lambda\"; }\n);\n");
+  CHECK(rs_free_load(path, &base, &fs, &err) == RS_ERR_INPUT);
+  CHECK_STR_CONTAINS(err.msg, "bad_free.cfg:3");
+  write_text(path, "free = (\n  { name = \"solver.max_steps\"; }\n);\n");
+  CHECK(rs_free_load(path, &base, &fs, &err) == RS_ERR_INPUT);
+  write_text(path, "free = (\n  { name = \"tfp.beta\"; prior = [0.1, 0.0]; }\n);\n");
+  CHECK(rs_free_load(path, &base, &fs, &err) == RS_ERR_INPUT);
+  CHECK_STR_CONTAINS(err.msg, "prior");
+  write_text(path, "free = (\n  { name = \"event.bubble.magnitude\"; prior = [1.0, 0.5]; }\n);\n");
+  CHECK(rs_free_load(path, &base, &fs, &err) == RS_OK);
+  CHECK(fs.n == 1 && fs.p[0].has_prior && fs.p[0].ref.event >= 0);
+}
+
+int main(void) {
+  const char *t = getenv("RELSIM_TEST_TMP");
+  snprintf(tmpdir, sizeof tmpdir, "%s/calib", t ? t : "/tmp/relsim-test");
+  rs_error err;
+  if (rs_mkdir_p(tmpdir, &err) != RS_OK) {
+    fprintf(stderr, "%s\n", err.msg);
+    return 1;
+  }
+  RUN(bad_free_files_give_file_line_errors);
+  RUN(a_twin_experiment_recovers_the_true_parameters);
+  RUN(sensitivities_agree_with_central_differences_on_the_baseline);
+  RUN(the_multistart_result_does_not_depend_on_the_thread_count);
+  return CHECK_DONE();
+}
