@@ -507,7 +507,8 @@ static void put_cfg_header(rs_buf *b, const report_ctx *c, int partial, const ch
   }
   rs_buf_printf(b,
                 "\nThe settings below hold the estimate to the last bit. Standard errors are\n"
-                "linearised (Gauss-Newton, sigma^2 (J'J)^-1); AT BOUND means the fit presses\n"
+                "linearised (Gauss-Newton, (J'J)^-1, scales read as standard deviations); AT\n"
+                "BOUND means the fit presses\n"
                 "against a search bound, \"weakly identified\" that the figures hardly pin the\n"
                 "value down (see fit.md). No date is written: the same calibration writes the\n"
                 "same file.");

@@ -26,7 +26,7 @@ if [ "$ship" = 1 ]; then
     >params/calibrated.cfg
   mkdir -p docs/figures/calibration
   cp out/calibration/plots/*.png docs/figures/calibration/
-  cp out/calibration/fit.md docs/fit.md
+  sed -e 's|](plots/|](figures/calibration/|g' out/calibration/fit.md >docs/fit.md
   echo "calibrate.sh: shipped params/calibrated.cfg, docs/fit.md and docs/figures/calibration/"
   build/relsim run params/calibrated.cfg -o out/baseline
 else

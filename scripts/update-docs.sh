@@ -13,6 +13,6 @@ awk -v tables="$tables" '
 mv "$doc.tmp" "$doc"
 echo "updated $doc"
 # The baseline figure shown in the README.
-build/relsim run params/baseline.cfg -o build/docs-baseline -q
+build/relsim run params/calibrated.cfg -o build/docs-baseline -q
 cp build/docs-baseline/plots/overview.png docs/figures/baseline_overview.png
 echo "updated docs/figures/baseline_overview.png"

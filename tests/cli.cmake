@@ -8,6 +8,9 @@ foreach(t help_and_version_succeed
           bad_input_exits_2_with_a_precise_message
           failed_run_exits_1_and_keeps_earlier_results
           without_gnuplot_the_csv_and_scripts_are_still_written
+          the_shipped_calibration_is_reproduced
+          calibrate_errors_name_the_file_and_line
+          calibrate_interrupted_keeps_the_best_point_so_far
           docs_parameters_md_matches_the_registry
           bench_reports_runs_per_second)
   add_test(NAME cli_${t} COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_cli.sh ${t}

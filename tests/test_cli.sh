@@ -76,7 +76,7 @@ baseline_run_writes_csv_manifest_and_plots() {
 }
 
 baseline_matches_the_golden_series() {
-  "$RELSIM" run params/baseline.cfg -o "$TMP/base" --no-plots -q
+  "$RELSIM" run params/calibrated.cfg -o "$TMP/base" --no-plots -q
   expect_status 0 $? "baseline run"
   same_series tests/data/golden/baseline_series.csv "$TMP/base/series.csv" 1e-9 ||
     fail "series.csv differs from tests/data/golden/baseline_series.csv (if the change is" \
@@ -161,6 +161,56 @@ without_gnuplot_the_csv_and_scripts_are_still_written() {
   ls "$TMP/n/plots/"*.png >/dev/null 2>&1 && fail "images without gnuplot?"
   expect_in "$TMP/err" "gnuplot"
   [ "$(wc -l <"$TMP/err")" -eq 1 ] || fail "the warning is not one line: $(cat "$TMP/err")"
+}
+
+# The shipped calibration is what `relsim calibrate` gives now: no silent drift between the
+# model, the targets, the free set and params/calibrated.cfg (compare the settings, not the
+# comments, whose header names the output directory).
+the_shipped_calibration_is_reproduced() {
+  "$RELSIM" calibrate params/baseline.cfg --targets params/targets.cfg --free params/free.cfg \
+    -o "$TMP/cal" -q >"$TMP/out" 2>&1
+  expect_status 0 $? "calibrate"
+  settings() { grep -v '^ *#' "$1" | grep -v '^base = ' | sed -e 's/ *#.*$//' | grep -v '^ *$'; }
+  settings params/calibrated.cfg >"$TMP/shipped"
+  settings "$TMP/cal/calibrated.cfg" >"$TMP/now"
+  cmp -s "$TMP/shipped" "$TMP/now" ||
+    fail "params/calibrated.cfg differs from a fresh calibration (rerun scripts/calibrate.sh" \
+         "--ship and commit the result): $(diff "$TMP/shipped" "$TMP/now" | head -5)"
+  for f in fit.md fit.csv parameters.csv series.csv; do
+    [ -s "$TMP/cal/$f" ] || fail "calibrate wrote no $f"
+  done
+}
+
+calibrate_errors_name_the_file_and_line() {
+  printf 'targets = (\n  { id = "x"; kind = "pointt"; indicator = "a"; year = 1955; value = 0.6;\n    scale = 0.1; section = "2"; quote = "q"; paper_value = "p"; }\n);\n' >"$TMP/t.cfg"
+  "$RELSIM" calibrate params/baseline.cfg --targets "$TMP/t.cfg" -o "$TMP/c" >"$TMP/err" 2>&1
+  expect_status 2 $? "bad targets file"
+  expect_in "$TMP/err" "t.cfg:2"
+  expect_in "$TMP/err" "point"
+  printf 'free = ( { name = "tfp.lamda"; } );\n' >"$TMP/f.cfg"
+  "$RELSIM" calibrate params/baseline.cfg --free "$TMP/f.cfg" -o "$TMP/c" >"$TMP/err" 2>&1
+  expect_status 2 $? "bad free file"
+  expect_in "$TMP/err" "f.cfg:1"
+  expect_in "$TMP/err" "tfp.lambda"
+  "$RELSIM" calibrate params/baseline.cfg --starts 0 >"$TMP/err" 2>&1
+  expect_status 2 $? "bad --starts"
+  [ -e "$TMP/c" ] && fail "a bad input created the output directory"
+  return 0
+}
+
+# Ctrl-C: every start stops, the best point so far is written, exit status 130.
+calibrate_interrupted_keeps_the_best_point_so_far() {
+  "$RELSIM" calibrate params/baseline.cfg -o "$TMP/i" --starts 64 -q >"$TMP/out" 2>"$TMP/err" &
+  local pid=$!
+  sleep 1.5
+  kill -INT "$pid"
+  wait "$pid"
+  expect_status 130 $? "interrupted calibration"
+  [ -s "$TMP/i/calibrated.partial.cfg" ] || fail "no calibrated.partial.cfg"
+  [ -e "$TMP/i/calibrated.cfg" ] && fail "an interrupted calibration wrote calibrated.cfg"
+  expect_in "$TMP/err" "calibrated.partial.cfg"
+  "$RELSIM" run "$TMP/i/calibrated.partial.cfg" -o "$TMP/ir" --no-plots -q
+  expect_status 0 $? "run of the partial calibration"
 }
 
 docs_parameters_md_matches_the_registry() {
