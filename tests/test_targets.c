@@ -230,7 +230,8 @@ static void every_shipped_entry_cites_the_paper_and_unmodelled_ones_say_why(void
     } else {
       CHECK(t->year >= SPAN0 && t->year <= SPAN1);
       CHECK(t->year2 >= SPAN0 && t->year2 <= SPAN1);
-      CHECK(t->scale > 0.0);
+      /* A data series with an sd column has its scales in the file. */
+      CHECK(t->scale > 0.0 || (t->kind == RS_TK_SERIES && t->ssd));
       CHECK(t->weight > 0.0);
     }
   }
