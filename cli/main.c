@@ -19,6 +19,11 @@ static const char usage[] =
     "  bench [FILE]  time repeated runs of a scenario (runs per second)\n"
     "  calibrate BASE.cfg\n"
     "                fit the free parameters to the paper's figures, with a fit report\n"
+    "  compare FILE...\n"
+    "                run scenarios side by side (the first is the reference): tables,\n"
+    "                figures and, with --band, uncertainty bands over near-best fits\n"
+    "  attribute BASE.cfg SCENARIO.cfg\n"
+    "                split a difference into the contributions of the settings changed\n"
     "\n"
     "Options:\n"
     "  -h, --help     this text (each command has its own: relsim run --help)\n"
@@ -46,7 +51,10 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "params") == 0) return rs_cmd_params(argc - 1, argv + 1);
   if (strcmp(cmd, "bench") == 0) return rs_cmd_bench(argc - 1, argv + 1);
   if (strcmp(cmd, "calibrate") == 0) return rs_cmd_calibrate(argc - 1, argv + 1);
-  rs_cli_error("unknown command '%s' (commands: run, params, bench, calibrate; see relsim --help)",
+  if (strcmp(cmd, "compare") == 0) return rs_cmd_compare(argc - 1, argv + 1);
+  if (strcmp(cmd, "attribute") == 0) return rs_cmd_attribute(argc - 1, argv + 1);
+  rs_cli_error("unknown command '%s' (commands: run, params, bench, calibrate, compare, "
+               "attribute; see relsim --help)",
                cmd);
   return 2;
 }

@@ -1,0 +1,2 @@
+/* compare/band.c -- being written (placeholder so the tree configures). */
+typedef int rs_placeholder_t;

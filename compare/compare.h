@@ -1,0 +1,151 @@
+/* compare/compare.h -- counterfactual scenarios side by side.
+ * This module runs several scenarios (the first is the reference) in parallel with results
+ * independent of the thread count, summarises every indicator in fixed years and periods,
+ * brackets the differences from the reference by uncertainty bands over the parameter sets that
+ * fit the paper about as well as the best one, splits a difference into the contributions of
+ * the settings a scenario changes (exact Shapley values), and writes the tables and figures. */
+#ifndef RS_COMPARE_H
+#define RS_COMPARE_H
+
+#include "calib.h"
+#include "plots.h"
+
+/* ---------------------------------------------------------------- scenario deltas */
+
+#define RS_DELTA_MAX 32
+
+typedef enum rs_delta_kind {
+  RS_DELTA_SCALAR, /* a registry parameter */
+  RS_DELTA_TABLE,  /* a whole time table */
+  RS_DELTA_EVENT   /* an event: added, removed (disabled) or changed in any field */
+} rs_delta_kind;
+
+typedef struct rs_delta_item {
+  int kind;      /* rs_delta_kind */
+  int id;        /* parameter id, table id, or event index in the scenario's parameters */
+  char name[80]; /* "tfp.lambda", "tables.g_f", "event.bubble" */
+} rs_delta_item;
+
+/* The settings in which a scenario differs from a reference parameter set, with the scenario's
+ * values: what the scenario file "changes". Span and solver settings are not part of it (a
+ * comparison runs every scenario on the same span and tolerances). */
+typedef struct rs_delta {
+  int n;
+  rs_delta_item item[RS_DELTA_MAX];
+  rs_params scenario; /* the scenario's full parameter set (the values of the items) */
+} rs_delta;
+
+/* The delta of scenario against reference. RS_ERR_INPUT when it has more than RS_DELTA_MAX
+ * items, or when an event of the reference is missing from the scenario. */
+rs_status rs_delta_make(const rs_params *reference, const rs_params *scenario, rs_delta *d,
+                        rs_error *err);
+
+/* Apply the items of d selected by mask (bit k: item k) on top of p, in place: scalars and
+ * tables take the scenario's values, an event takes the scenario's definition (added when p
+ * lacks it). Applying every item to the reference gives the scenario (but for span/solver). */
+void rs_delta_apply(const rs_delta *d, uint32_t mask, rs_params *p);
+
+/* ---------------------------------------------------------------- summaries */
+
+/* The statistics of compare.csv, per indicator. */
+typedef enum rs_compare_stat {
+  RS_CS_Y1973,     /* value in 1973 */
+  RS_CS_Y1990,     /* value in 1990 */
+  RS_CS_Y2000,     /* value in 2000 */
+  RS_CS_FINAL,     /* value in the final year */
+  RS_CS_MEAN_9100, /* time average over 1991-2000 (trapezoid rule on the output grid) */
+  RS_CS_MEAN_01F,  /* time average over 2001-final year (NAN when the run ends before 2002) */
+  RS_NCSTAT
+} rs_compare_stat;
+
+const char *rs_compare_stat_name(int stat); /* "1973", "1990", "2000", "final", "mean_1991_2000",
+                                               "mean_2001_final" */
+
+/* out[c * RS_NCSTAT + k]: statistic k of indicator c; NAN where the series does not cover the
+ * year or period. */
+void rs_compare_stats(const rs_series *s, double *out);
+
+/* The time average of indicator col over [y1, y2] by the trapezoid rule on the output rows
+ * (the value itself when y1 == y2, interpolated linearly between rows); NAN when the series does
+ * not cover [y1, y2]. */
+double rs_series_mean(const rs_series *s, int col, double y1, double y2);
+
+/* ---------------------------------------------------------------- a comparison */
+
+typedef struct rs_compare_scenario {
+  char name[64];      /* file name without directory and .cfg: "no_regionalization" */
+  char file[1024];    /* as given */
+  rs_params params;   /* loaded, with the comparison's span end */
+  rs_series series;   /* the run, owned */
+  double stats[RS_NINDICATOR * RS_NCSTAT];
+  /* uncertainty band of the difference from the reference (has_band): min and max over the
+   * fits kept, per indicator and statistic; NAN where undefined */
+  double band_min[RS_NINDICATOR * RS_NCSTAT];
+  double band_max[RS_NINDICATOR * RS_NCSTAT];
+  /* the band of the whole difference series, per row and indicator (figures): nrows x NIND */
+  double *band_lo, *band_hi;
+} rs_compare_scenario;
+
+typedef struct rs_compare {
+  int n;                    /* scenarios; sc[0] is the reference */
+  rs_compare_scenario *sc;  /* owned */
+  double to;                /* span end of every run */
+  /* the band, when computed (rs_compare_band) */
+  int has_band;
+  int nfits;                /* parameter sets kept (the best fit included) */
+  int ntried;               /* re-calibrations tried */
+  double band_threshold;    /* cost threshold: (1 + tolerance) x best cost */
+  double best_cost;
+  char band_params[512];    /* the parameters fixed on grids, comma-separated */
+  char band_note[1024];     /* one paragraph for compare.md: how the band was made */
+} rs_compare;
+
+/* Load every file (the first is the reference), set span.end = to when to is finite, validate.
+ * Errors name the file (RS_ERR_INPUT/RS_ERR_IO as the parameter loader). */
+rs_status rs_compare_load(rs_compare *c, const char *const *files, int nfiles, double to,
+                          rs_error *err);
+/* Run every scenario, threads at a time (0: the OpenMP default); the runs are independent, so
+ * the results are the same for any thread count. */
+rs_status rs_compare_run(rs_compare *c, int threads, rs_error *err);
+void rs_compare_free(rs_compare *c); /* a zeroed struct and NULL are fine */
+
+/* Options of the uncertainty band. */
+typedef struct rs_band_options {
+  const char *base_file;     /* the uncalibrated base of the calibration (params/baseline.cfg) */
+  const char *targets_file;  /* params/targets.cfg */
+  const char *free_file;     /* params/free.cfg */
+  const char *params;        /* comma-separated parameters to fix on grids, or NULL: the weakly
+                                identified ones at the reference's estimate, and ties.kappa_e */
+  int points;                /* grid points per parameter across its bounds (default 5) */
+  double tolerance;          /* keep fits with cost <= (1 + tolerance) x best (default 0.10) */
+  int max_iter;              /* Levenberg-Marquardt iterations per re-calibration */
+  int threads;
+  int progress;
+} rs_band_options;
+
+rs_band_options rs_band_default_options(void);
+
+/* Re-calibrate the reference with each band parameter fixed at each grid point, keep the fits
+ * within the cost threshold, re-run every scenario's delta (against the reference) on top of
+ * each kept fit, and record in every scenario the min and max of its difference from the
+ * reference. The reference must be a calibrated scenario of the free set in opt. */
+rs_status rs_compare_band(rs_compare *c, const rs_band_options *opt, rs_error *err);
+
+/* Write dir/compare.csv, dir/compare.md and dir/plots/ (one figure per indicator with a line
+ * per scenario, the reference heavier and the band shaded; an overview of six key indicators;
+ * with a run past 2000, the JCER forecast of sec. 6 beside GDP growth), atomically. plots may be
+ * NULL; without gnuplot the tables and scripts are still written (plots->why_not says why). */
+rs_status rs_compare_write(const char *dir, const rs_compare *c, rs_plots_report *plots,
+                           rs_error *err);
+
+/* ---------------------------------------------------------------- attribution */
+
+/* Exact Shapley values of the items of d (n <= 12): the difference
+ * v(all items) - v(no item) of a quantity of the run (indicator col at year y1, or its time
+ * average over [y1, y2] when y2 > y1) split into one contribution per item, phi[0..n-1], by
+ * running all 2^n subsets on top of base (in parallel, results independent of the thread
+ * count). v0, v1 receive v(no item) and v(all items). The phi sum to v1 - v0. */
+rs_status rs_shapley(const rs_params *base, const rs_delta *d, int col, double y1, double y2,
+                     int threads, double *phi, double *v0, double *v1, rs_error *err);
+
+#endif /* RS_COMPARE_H */
