@@ -103,13 +103,16 @@ const char *rs_state_units(int i) {
 
 static const rs_table_info table_info[RS_NTABLE] = {
     {"g_f", "1/yr", -0.05, 0.1, "frontier (US) TFP growth",
-     "assumption: US TFP growth slows after 1973 and recovers after 1995 (growth-accounting "
-     "consensus, e.g. Fernald's US series), scaled to manufacturing; provisional"},
+     "assumption after the growth-accounting consensus for the US (e.g. Fernald's series): "
+     "0.8 %/yr to 1973, 0.4 %/yr in the 1973-95 slowdown, 1.1 %/yr in the IT boom of 1996, "
+     "back to 0.8 %/yr by 2005 and held there to 2025 (projection: an assumption, no source)"},
     {"labor_growth", "1/yr", -0.05, 0.1, "labour-force growth",
-     "Statistics Bureau Labour Force Survey (approximate); after 2000 IPSS-style projection of "
-     "a shrinking labour force"},
+     "1955-2000: Statistics Bureau, Labour Force Survey (rounded); 2000-2025: assumption "
+     "following the decline of the working-age population in the IPSS projections, -0.4 %/yr "
+     "by 2005 and -0.7 %/yr by 2025"},
     {"rd_public", "share of GDP", 0.0, 0.05, "government-funded R&D",
-     "OECD MSTI / NSF (approximate); flat after 1996 except for the Basic Plan event"},
+     "1955-1990: OECD MSTI / NSF (rounded); held at 0.55 % of GDP to 2025 (assumption), the "
+     "1996 Science and Technology Basic Plan adding 0.12 % (event st_basic_plan)"},
 };
 
 const rs_table_info *rs_table_info_get(int id) {
