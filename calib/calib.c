@@ -144,27 +144,39 @@ static rs_status eval_f(problem *pb, const double *x, double *f) {
   return assemble(pb, x, f, NULL, 0);
 }
 
-/* Central differences of whole runs: the checking alternative to the sensitivities. */
+/* Central difference of the residuals along parameter j with step h, into d (m values). */
+static rs_status central(problem *pb, const double *x, int j, double h, double *fp, double *fm,
+                         double *d) {
+  double xx[RS_FREE_MAX];
+  memcpy(xx, x, sizeof(double) * (size_t)pb->n);
+  xx[j] = x[j] + h;
+  rs_status st = eval_f(pb, xx, fp);
+  xx[j] = x[j] - h;
+  if (st == RS_OK) st = eval_f(pb, xx, fm);
+  for (int r = 0; st == RS_OK && r < pb->m; r++) d[r] = (fp[r] - fm[r]) / (2.0 * h);
+  return st;
+}
+
+/* Central differences of whole runs, the checking alternative to the sensitivities, with one
+ * Richardson extrapolation (4 runs a parameter): (4 D(h/2) - D(h)) / 3 cancels the h^2 term,
+ * which matters where a trajectory passes a smoothed kink (min(a, 1) near the frontier). The
+ * step, 5e-3 of the value, balances what remains against the noise of whole runs (their global
+ * error, about 1e-9 relative at tight tolerances, divided by h). */
 static rs_status jacobian_fd(problem *pb, const double *x, double *J) {
   int n = pb->n, m = pb->m;
-  double *fp = malloc(sizeof(double) * (size_t)m * 2), *fm = fp ? fp + m : NULL;
-  double xx[RS_FREE_MAX];
-  if (!fp) return rs_fail(&pb->err, RS_ERR_NOMEM, "calibration: out of memory");
+  double *buf = malloc(sizeof(double) * (size_t)m * 4);
+  if (!buf) return rs_fail(&pb->err, RS_ERR_NOMEM, "calibration: out of memory");
+  double *fp = buf, *fm = buf + m, *d1 = buf + 2 * m, *d2 = buf + 3 * m;
   rs_status st = RS_OK;
-  memcpy(xx, x, sizeof(double) * (size_t)n);
   for (int j = 0; j < n && st == RS_OK; j++) {
     const rs_free_param *fr = &pb->fs->p[j];
-    /* 1e-3 of the value balances truncation (h^2) and the noise of whole runs (1e-9 / h). */
-    double h = 1e-3 * fmax(fabs(x[j]), 1e-3 * (fr->upper - fr->lower));
-    xx[j] = x[j] + h;
-    st = eval_f(pb, xx, fp);
-    xx[j] = x[j] - h;
-    if (st == RS_OK) st = eval_f(pb, xx, fm);
-    xx[j] = x[j];
+    double h = 5e-3 * fmax(fabs(x[j]), 1e-3 * (fr->upper - fr->lower));
+    st = central(pb, x, j, h, fp, fm, d1);
+    if (st == RS_OK) st = central(pb, x, j, 0.5 * h, fp, fm, d2);
     for (int r = 0; st == RS_OK && r < m; r++)
-      J[(size_t)r * (size_t)n + (size_t)j] = (fp[r] - fm[r]) / (2.0 * h);
+      J[(size_t)r * (size_t)n + (size_t)j] = (4.0 * d2[r] - d1[r]) / 3.0;
   }
-  free(fp);
+  free(buf);
   return st;
 }
 

@@ -230,8 +230,8 @@ rs_status rs_compare_band(rs_compare *c, const rs_band_options *opt, rs_error *e
   rs_targets ts;
   rs_free_set fs;
   memset(&ts, 0, sizeof ts);
-  rs_status st = rs_targets_load(opt->targets_file, c->sc[0].params.v[RS_P_SPAN_START], 2000.0,
-                                 &ts, err);
+  rs_status st =
+      rs_targets_load(opt->targets_file, c->sc[0].params.v[RS_P_SPAN_START], 2000.0, &ts, err);
   if (st == RS_OK) st = rs_free_load(opt->free_file, &c->sc[0].params, &fs, err);
   rs_calib_result est;
   memset(&est, 0, sizeof est);

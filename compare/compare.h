@@ -73,52 +73,61 @@ double rs_series_mean(const rs_series *s, int col, double y1, double y2);
 /* ---------------------------------------------------------------- a comparison */
 
 typedef struct rs_compare_scenario {
-  char name[64];      /* file name without directory and .cfg: "no_regionalization" */
-  char file[1024];    /* as given */
-  rs_params params;   /* loaded, with the comparison's span end */
-  rs_series series;   /* the run, owned */
+  /* file name without directory and .cfg, "no_regionalization", with characters other than
+   * [A-Za-z0-9_.-] as '_' and made unique ("calibrated_2"): the directory of its series.csv */
+  char name[64];
+  char file[1024];  /* as given */
+  rs_params params; /* loaded, on the reference's span and solver settings */
+  rs_series series; /* the run, owned */
   double stats[RS_NINDICATOR * RS_NCSTAT];
   /* uncertainty band of the difference from the reference (has_band): min and max over the
    * fits kept, per indicator and statistic; NAN where undefined */
   double band_min[RS_NINDICATOR * RS_NCSTAT];
   double band_max[RS_NINDICATOR * RS_NCSTAT];
-  /* the band of the whole difference series, per row and indicator (figures): nrows x NIND */
+  /* the band of the whole difference series, per row and indicator (figures): nrows x NIND,
+   * row-major like rs_series.ind, or NULL; malloc'ed, freed by rs_compare_free */
   double *band_lo, *band_hi;
 } rs_compare_scenario;
 
 typedef struct rs_compare {
-  int n;                    /* scenarios; sc[0] is the reference */
-  rs_compare_scenario *sc;  /* owned */
-  double to;                /* span end of every run */
+  int n;                   /* scenarios; sc[0] is the reference */
+  rs_compare_scenario *sc; /* owned */
+  double to;               /* span end of every run */
   /* the band, when computed (rs_compare_band) */
   int has_band;
-  int nfits;                /* parameter sets kept (the best fit included) */
-  int ntried;               /* re-calibrations tried */
-  double band_threshold;    /* cost threshold: (1 + tolerance) x best cost */
+  int nfits;             /* parameter sets kept (the best fit included) */
+  int ntried;            /* re-calibrations tried */
+  double band_threshold; /* cost threshold: (1 + tolerance) x best cost */
   double best_cost;
-  char band_params[512];    /* the parameters fixed on grids, comma-separated */
-  char band_note[1024];     /* one paragraph for compare.md: how the band was made */
+  char band_params[512]; /* the parameters fixed on grids, comma-separated */
+  char band_note[1024];  /* one paragraph for compare.md: how the band was made */
 } rs_compare;
 
-/* Load every file (the first is the reference), set span.end = to when to is finite, validate.
- * Errors name the file (RS_ERR_INPUT/RS_ERR_IO as the parameter loader). */
+/* Load every file (the first is the reference; c need not be initialised), set the reference's
+ * span.end = to when to is finite, give every other scenario the reference's span.* and
+ * solver.* settings (a comparison runs on one grid and one set of tolerances, as rs_delta
+ * assumes), and validate each. c->to is the common span end. Errors name the file: the loader's
+ * "FILE:LINE: ..." (RS_ERR_INPUT) or "FILE: cannot read: ..." (RS_ERR_IO); on failure c is left
+ * empty (nothing to free). band_min/band_max start as NAN, band_lo/band_hi as NULL. */
 rs_status rs_compare_load(rs_compare *c, const char *const *files, int nfiles, double to,
                           rs_error *err);
-/* Run every scenario, threads at a time (0: the OpenMP default); the runs are independent, so
- * the results are the same for any thread count. */
+/* Run every scenario, threads at a time (0: the OpenMP default), each on a workspace of its own,
+ * and compute its stats (rs_compare_stats); the runs are independent and stored by index, so
+ * the results are the same bit for bit for any thread count. On failure the first failing
+ * scenario by index is reported, "FILE: <the run's message>" (RS_ERR_RUN). */
 rs_status rs_compare_run(rs_compare *c, int threads, rs_error *err);
 void rs_compare_free(rs_compare *c); /* a zeroed struct and NULL are fine */
 
 /* Options of the uncertainty band. */
 typedef struct rs_band_options {
-  const char *base_file;     /* the uncalibrated base of the calibration (params/baseline.cfg) */
-  const char *targets_file;  /* params/targets.cfg */
-  const char *free_file;     /* params/free.cfg */
-  const char *params;        /* comma-separated parameters to fix on grids, or NULL: the weakly
-                                identified ones at the reference's estimate, and ties.kappa_e */
-  int points;                /* grid points per parameter across its bounds (default 5) */
-  double tolerance;          /* keep fits with cost <= (1 + tolerance) x best (default 0.10) */
-  int max_iter;              /* Levenberg-Marquardt iterations per re-calibration */
+  const char *base_file;    /* the uncalibrated base of the calibration (params/baseline.cfg) */
+  const char *targets_file; /* params/targets.cfg */
+  const char *free_file;    /* params/free.cfg */
+  const char *params;       /* comma-separated parameters to fix on grids, or NULL: the weakly
+                               identified ones at the reference's estimate, and ties.kappa_e */
+  int points;               /* grid points per parameter across its bounds (default 5) */
+  double tolerance;         /* keep fits with cost <= (1 + tolerance) x best (default 0.10) */
+  int max_iter;             /* Levenberg-Marquardt iterations per re-calibration */
   int threads;
   int progress;
 } rs_band_options;
@@ -131,10 +140,27 @@ rs_band_options rs_band_default_options(void);
  * reference. The reference must be a calibrated scenario of the free set in opt. */
 rs_status rs_compare_band(rs_compare *c, const rs_band_options *opt, rs_error *err);
 
-/* Write dir/compare.csv, dir/compare.md and dir/plots/ (one figure per indicator with a line
- * per scenario, the reference heavier and the band shaded; an overview of six key indicators;
- * with a run past 2000, the JCER forecast of sec. 6 beside GDP growth), atomically. plots may be
- * NULL; without gnuplot the tables and scripts are still written (plots->why_not says why). */
+/* Write, every file atomically (dir and its subdirectories are created):
+ *   dir/NAME/series.csv  each scenario's run (rs_output_write_csv); with a band,
+ *                        dir/NAME/band.csv: the reference plus band_lo/band_hi per row
+ *   dir/compare.csv      one row per scenario and indicator: scenario, indicator, units,
+ *                        final_year, the RS_NCSTAT statistics (value_1973 ... mean_2001_final),
+ *                        their differences from the reference (diff_...) and the bands of the
+ *                        differences (diff_..._min, diff_..._max; empty without a band), %.6g in
+ *                        the units of series.csv, empty where undefined; deterministic
+ *   dir/compare.md       tables of the key indicators (scenario x statistic, the difference in
+ *                        parentheses, the band in brackets; rates and shares in percent), and
+ *                        past 2000 GDP growth beside the JCER forecast of sec. 6; deterministic
+ *   dir/plots/           IND.{gp,png,pdf} for every indicator (R as R_relational) with a line per
+ *                        scenario, the reference black, heavier and first in the key, the bands
+ *                        shaded; overview.{gp,png,pdf} of six key indicators; with a run past
+ *                        2000, the JCER forecast on GDP growth. The scripts read
+ *                        ../NAME/series.csv and re-run standalone from dir/plots
+ *                        (rs_plots_render_script; rendered in parallel).
+ * c must have been run. plots (may be NULL) receives the merged report of the figures: without
+ * gnuplot, or when gnuplot fails, RS_OK is returned with plots->rendered = 0 and why_not saying
+ * why. Errors: RS_ERR_INPUT when c has not been run, RS_ERR_IO naming a file that cannot be
+ * written, RS_ERR_NOMEM. */
 rs_status rs_compare_write(const char *dir, const rs_compare *c, rs_plots_report *plots,
                            rs_error *err);
 
@@ -142,9 +168,19 @@ rs_status rs_compare_write(const char *dir, const rs_compare *c, rs_plots_report
 
 /* Exact Shapley values of the items of d (n <= 12): the difference
  * v(all items) - v(no item) of a quantity of the run (indicator col at year y1, or its time
- * average over [y1, y2] when y2 > y1) split into one contribution per item, phi[0..n-1], by
- * running all 2^n subsets on top of base (in parallel, results independent of the thread
- * count). v0, v1 receive v(no item) and v(all items). The phi sum to v1 - v0. */
+ * average over [y1, y2] by rs_series_mean when y2 > y1) split into one contribution per item,
+ * phi[0..n-1] in the order of d->item, with v(S) the quantity of the run of base with the items
+ * of S applied (rs_delta_apply) and
+ *   phi_i = sum over S not containing i of |S|! (n - |S| - 1)! / n! (v(S + i) - v(S)).
+ * All 2^n subsets are run on base's span and solver settings, threads at a time (0: the OpenMP
+ * default), one workspace per thread; each value is stored by its subset and the sums run in a
+ * fixed order, so the result is the same bit for bit for any thread count. v0, v1 (may be NULL)
+ * receive v(no item) and v(all items); the phi sum to v1 - v0 up to rounding. phi may be NULL
+ * only when d->n is 0. Errors: RS_ERR_INPUT for more than 12 items (naming n and the limit), a
+ * bad column, a year or period outside base's span, or a subset that is not a valid parameter
+ * set (naming its items and the broken constraint); RS_ERR_RUN when a run fails or gives a
+ * non-finite value (naming the items of the subset, the lowest such subset, and the run's
+ * message); RS_ERR_NOMEM. */
 rs_status rs_shapley(const rs_params *base, const rs_delta *d, int col, double y1, double y2,
                      int threads, double *phi, double *v0, double *v1, rs_error *err);
 

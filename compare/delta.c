@@ -23,9 +23,13 @@ static int same_table(const rs_table *a, const rs_table *b) {
   return 1;
 }
 
-static int same_double(double a, double b) { return a == b || (isnan(a) && isnan(b)); }
+static int same_double(double a, double b) {
+  return a == b || (isnan(a) && isnan(b));
+}
 
 static int same_event(const rs_event *a, const rs_event *b) {
+  if (!a->enabled && !b->enabled)
+    return 1; /* a disabled event has no effect, whatever its fields */
   return a->enabled == b->enabled && a->shape == b->shape && a->channel == b->channel &&
          same_double(a->start, b->start) && same_double(a->end, b->end) &&
          same_double(a->magnitude, b->magnitude);
@@ -57,8 +61,10 @@ rs_status rs_delta_make(const rs_params *reference, const rs_params *scenario, r
     }
   for (int i = 0; st == RS_OK && i < reference->nevents; i++)
     if (rs_params_find_event(scenario, reference->events[i].name) < 0)
-      st = rs_fail(err, RS_ERR_INPUT, "event '%s' of the reference is missing from the scenario "
-                   "(disable it with enabled = false instead)", reference->events[i].name);
+      st = rs_fail(err, RS_ERR_INPUT,
+                   "event '%s' of the reference is missing from the scenario "
+                   "(disable it with enabled = false instead)",
+                   reference->events[i].name);
   for (int i = 0; st == RS_OK && i < scenario->nevents; i++) {
     const rs_event *ev = &scenario->events[i];
     int r = rs_params_find_event(reference, ev->name);
@@ -100,8 +106,7 @@ const char *rs_compare_stat_name(int stat) {
 
 /* Value of col at year y, linear between rows; NAN outside the series. */
 static double value_at(const rs_series *s, int col, double y) {
-  if (s->nrows < 1 || y < s->year[0] - 1e-9 || y > s->year[s->nrows - 1] + 1e-9)
-    return (double)NAN;
+  if (s->nrows < 1 || y < s->year[0] - 1e-9 || y > s->year[s->nrows - 1] + 1e-9) return (double)NAN;
   for (int i = 0; i < s->nrows; i++) {
     if (fabs(s->year[i] - y) < 1e-9) return rs_series_at(s, i, col);
     if (i + 1 < s->nrows && s->year[i] < y && y < s->year[i + 1]) {

@@ -8,7 +8,8 @@
  * smoothly within [0, c].
  *
  * Exogenous (tables and events, params/baseline.cfg):
- *   g_f(t), n(t) = labor_growth(t), rd_pub(t) = rd_public(t) + public_rd(t)
+ *   g_f(t), n(t) = labor_growth(t), rd_pub(t) = rd_public(t) + public_rd(t),
+ *   rd_f(t) = rd_frontier(t) (the US's R&D)
  *   A_f(t) = exp(int g_f), L(t) = exp(int n)            frontier TFP and labour, 1 at start
  *   channels tfp, yen, bubble, burst, pressure, asian_crisis, reform, entry, basic (events)
  * Output and returns (sec. 2):
@@ -17,8 +18,9 @@
  * The flip (sec. 2, 6):
  *   B = beta R pos(1 - a)                  relational benefit: faster diffusion while behind
  *   C = gamma R a^m                        opportunity cost near the frontier
- * TFP (sec. 2):
- *   da/dt = a [lambda (1-a) + B - C + eta (rd_b + rd_pub) - g_f - tfp(t)]
+ * TFP (sec. 2, 6): relative TFP moves with catch-up, ties, and R&D relative to the frontier's
+ * (with equal R&D and no ties, Japan grows at the frontier's rate g_f):
+ *   da/dt = a [lambda (1-a) + B - C + eta (rd_b + rd_pub - rd_f) - tfp(t)]
  * Capital and investment (sec. 2):
  *   dK/dt = s Y - delta K
  *   ds/dt = (s* - s)/tau_s,
@@ -30,11 +32,14 @@
  *   dG/dt = chi R (P + yen(t)) (1 - G/G_max) - delta_G G - asian_crisis(t) (1 - b_R R) G
  * R&D (sec. 6):
  *   d rd_b/dt = (rd* - rd_b)/tau_rd,
- *   rd* = clamp(rho0 + rho_a a - rho_R R a^m - rho_b bubble(t); rd_max)
+ *   rd* = clamp(rho0 + rho_a min(a, 1) - rho_R R a^m - rho_b bubble(t); rd_max)
+ *   (R&D intensity rises with development up to the frontier, not beyond it: min(a, 1) is the
+ *   smooth a - pos(a - 1))
  * Start-ups and closures (sec. 6):
  *   de/dt = (e* - e)/tau_e,  e* = clamp(e0 + e_g g_Y - e_R R + entry(t); e_max)
  *   x = x0 + x_g pos(g_ref - g_Y) + x_b burst(t),  dF/dt = (e - x) F
- * with g_Y = (dY/dt)/Y = g_a + g_f + alpha (sY/K - delta) + (1-alpha) n, g_a = (da/dt)/a.
+ * with g_Y = (dY/dt)/Y = g_a + g_f + alpha (sY/K - delta) + (1-alpha) n, g_a = (da/dt)/a
+ * (Japan's TFP grows at g_a + g_f).
  * Indicators: TFP growth g_a + g_f; mpk = (dY/dt)/(dK/dt); rd_total = rd_b + rd_pub;
  *   rd_inv_share = rd_b/(rd_b + s); basic = (theta_pub rd_pub + theta_b (1 - theta_R R) rd_b)
  *   /(rd_pub + rd_b) + basic(t); indep = indep_max (1-R)^nu; net relational effect B - C.
@@ -242,8 +247,13 @@ void rs_model_set_segment(rs_model *m, double t_lo, double t_hi) {
 }
 
 const double *rs_model_constraints(void) {
-  /* a, K, F strictly positive; the others non-negative (R <= 1 holds by construction). */
-  static const double c[RS_NSTATE] = {2.0, 2.0, 1.0, 1.0, 1.0, 1.0, 1.0, 2.0};
+  /* a, K, F strictly positive, enforced by the integrator. The others (s, R, G, rd_b, e) are
+   * kept in range by the formulation: the flows see them clamped to their range, so that at a
+   * bound they can only move back inside, and a stray beyond the rounding margin is refused as
+   * a recoverable RHS failure. An integrator constraint on them too would fail where a stock
+   * decays onto its bound at a high rate (erosion at 200/yr driving R to 0): the step that
+   * lands a rounding error below zero is refused again and again (CV_CONSTR_FAIL). */
+  static const double c[RS_NSTATE] = {2.0, 2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 2.0};
   return c;
 }
 
@@ -354,7 +364,8 @@ int rs_model_jac(const rs_model *m, double t, const double *y_in, double *J) {
                      ch[RS_CH_CRISIS] * (1.0 - v[RS_P_B_R] * R);
   /* rd_b */
   double drd = (dpos(fl.rdraw, w) - dpos(fl.rdraw - v[RS_P_RD_MAX], w)) / v[RS_P_TAU_RD];
-  JAC(RS_RDB, RS_A) = drd * (v[RS_P_RHO_A] - v[RS_P_RHO_R] * R * mexp * fl.am / a);
+  JAC(RS_RDB, RS_A) =
+      drd * (v[RS_P_RHO_A] * (1.0 - dpos(a - 1.0, w)) - v[RS_P_RHO_R] * R * mexp * fl.am / a);
   JAC(RS_RDB, RS_R) = -drd * v[RS_P_RHO_R] * fl.am;
   JAC(RS_RDB, RS_RDB) = -1.0 / v[RS_P_TAU_RD];
   /* e */

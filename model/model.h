@@ -78,6 +78,7 @@ typedef enum rs_table_id {
   RS_TAB_GF,    /* frontier (US) TFP growth g_f, 1/yr */
   RS_TAB_LABOR, /* labour-force growth n, 1/yr */
   RS_TAB_RDPUB, /* government R&D, share of GDP */
+  RS_TAB_RDF,   /* R&D of the frontier economy (US), share of GDP */
   RS_NTABLE
 } rs_table_id;
 
@@ -208,7 +209,8 @@ void rs_model_initial_state(const rs_model *m, double y[RS_NSTATE]);
 int rs_model_rhs(const rs_model *m, double t, const double *y, double *ydot);
 /* Analytic Jacobian d(dy/dt)/dy, column-major: J[j*RS_NSTATE + i] = d f_i / d y_j. */
 int rs_model_jac(const rs_model *m, double t, const double *y, double *J);
-/* CVODE-style sign constraints of the stocks (2: > 0, 1: >= 0), RS_NSTATE entries. */
+/* CVODE-style sign constraints of the stocks (2: > 0, 0: none; the stocks without one are kept
+ * in range by the formulation), RS_NSTATE entries. */
 const double *rs_model_constraints(void);
 
 /* ---------------------------------------------------------------- sensitivities */

@@ -113,6 +113,9 @@ static const rs_table_info table_info[RS_NTABLE] = {
     {"rd_public", "share of GDP", 0.0, 0.05, "government-funded R&D",
      "1955-1990: OECD MSTI / NSF (rounded); held at 0.55 % of GDP to 2025 (assumption), the "
      "1996 Science and Technology Basic Plan adding 0.12 % (event st_basic_plan)"},
+    {"rd_frontier", "share of GDP", 0.0, 0.1, "R&D of the frontier economy (the US)",
+     "NSF, National Patterns of R&D Resources (rounded); 1998: 2.59 % (sec. 6, from the NSF); "
+     "held at 2.7 % after 2000 (assumption)"},
 };
 
 const rs_table_info *rs_table_info_get(int id) {
@@ -144,6 +147,17 @@ static const table_default table_defaults[RS_NTABLE] = {
       {2025, -0.007}}},
     /* rd_public */
     {5, {{1955, 0.003}, {1970, 0.004}, {1980, 0.005}, {1990, 0.0055}, {2025, 0.0055}}},
+    /* rd_frontier */
+    {9,
+     {{1955, 0.014},
+      {1960, 0.026},
+      {1964, 0.029},
+      {1970, 0.026},
+      {1978, 0.022},
+      {1985, 0.027},
+      {1990, 0.026},
+      {1998, 0.0259},
+      {2000, 0.027}}},
 };
 
 /* ---------------------------------------------------------------- channels and shapes */

@@ -113,11 +113,23 @@ static void sensitivities_agree_with_central_differences_on_the_baseline(void) {
   /* Differences of whole runs carry the integration error divided by the step: make it small. */
   base.v[RS_P_SOLVER_RTOL] = 1e-12;
   base.v[RS_P_SOLVER_ATOL] = 1e-15;
+  /* A step limit makes the step sequence (almost) the same for the perturbed runs, so that
+   * their difference is the parameter's effect and not a change of steps. */
+  base.v[RS_P_SOLVER_MAX_STEP] = 0.02;
   rs_error err;
   rs_targets ts;
   rs_free_set fs;
   CHECK(rs_targets_load("params/targets.cfg", 1955.0, 2000.0, &ts, &err) == RS_OK);
   CHECK(rs_free_load("params/free.cfg", &base, &fs, &err) == RS_OK);
+  /* The smooth targets only: a one-sided target (a range, an order, a crossing window) or a
+   * peak has a kink where it starts to bind, and a central difference straddling it averages
+   * the two slopes, while the sensitivities give the slope of the side they are on. */
+  for (int i = 0; i < ts.n; i++) {
+    rs_target *t = &ts.t[i];
+    if (t->kind == RS_TK_ORDER || t->kind == RS_TK_CROSSING || t->kind == RS_TK_MAX_IN ||
+        (t->kind != RS_TK_SERIES && isnan(t->value)))
+      t->modelled = 0;
+  }
   double x[RS_FREE_MAX];
   for (int j = 0; j < fs.n; j++) x[j] = rs_pref_get(&base, fs.p[j].ref);
   int m = rs_targets_nresiduals(&ts) + fs.n;
@@ -139,6 +151,14 @@ static void sensitivities_agree_with_central_differences_on_the_baseline(void) {
       double d = J1[r * fs.n + j] - J2[r * fs.n + j];
       dd += d * d;
       nn += J2[r * fs.n + j] * J2[r * fs.n + j];
+    }
+    double ss = 0.0;
+    for (int r = 0; r < m1; r++) ss += J1[r * fs.n + j] * J1[r * fs.n + j];
+    /* A parameter that reaches none of these targets: its exact column is 0, the differences
+     * are run noise. */
+    if (ss == 0.0) {
+      CHECK(sqrt(nn) < 1e-5);
+      continue;
     }
     double rel = nn > 0.0 ? sqrt(dd / nn) : sqrt(dd);
     if (getenv("RELSIM_TEST_VERBOSE"))

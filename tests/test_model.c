@@ -72,6 +72,7 @@ static double hpos(double x, double w) {
 typedef struct exo {
   double t;
   double gf, n, rdp;    /* g_f(t), n(t), rd_pub(t) = rd_public(t) + public_rd(t) */
+  double rdf;           /* rd_f(t) = rd_frontier(t) */
   double int_gf, int_n; /* integrals of g_f and n from 1955 to t */
   double tfp, yen, bubble, burst, pressure, crisis, reform, entry; /* channels */
 } exo;
@@ -92,7 +93,7 @@ static void rhs_by_hand(const rs_params *p, const exo *x, const double *y, doubl
   double B = v[RS_P_BETA] * R * hpos(1.0 - a, w);
   double C = v[RS_P_GAMMA] * R * pow(a, v[RS_P_M_EXP]);
   /* da/dt = a [lambda (1-a) + B - C + eta (rd_b + rd_pub) - g_f - tfp(t)] */
-  double ga = v[RS_P_LAMBDA] * (1.0 - a) + B - C + v[RS_P_ETA] * (rdb + x->rdp) - x->gf - x->tfp;
+  double ga = v[RS_P_LAMBDA] * (1.0 - a) + B - C + v[RS_P_ETA] * (rdb + x->rdp - x->rdf) - x->tfp;
   dy[0] = a * ga;
   /* dK/dt = s Y - delta K */
   dy[1] = s * Y - v[RS_P_DELTA] * K;
@@ -112,8 +113,10 @@ static void rhs_by_hand(const rs_params *p, const exo *x, const double *y, doubl
           x->crisis * (1.0 - v[RS_P_B_R] * R) * G;
   /* rd* = clamp(rho0 + rho_a a - rho_R R a^m - rho_b bubble; rd_max),
    * d rd_b/dt = (rd* - rd_b)/tau_rd, clamp(x; c) = pos(x) - pos(x - c) */
-  double rdraw = v[RS_P_RHO0] + v[RS_P_RHO_A] * a - v[RS_P_RHO_R] * R * pow(a, v[RS_P_M_EXP]) -
-                 v[RS_P_RHO_B] * x->bubble;
+  /* rd* = clamp(rho0 + rho_a min(a, 1) - rho_R R a^m - rho_b bubble; rd_max), with the smooth
+   * min(a, 1) = a - pos(a - 1) */
+  double rdraw = v[RS_P_RHO0] + v[RS_P_RHO_A] * (a - hpos(a - 1.0, w)) -
+                 v[RS_P_RHO_R] * R * pow(a, v[RS_P_M_EXP]) - v[RS_P_RHO_B] * x->bubble;
   double rdstar = hpos(rdraw, w) - hpos(rdraw - v[RS_P_RD_MAX], w);
   dy[5] = (rdstar - rdb) / v[RS_P_TAU_RD];
   /* g_Y = g_a + g_f + alpha (s Y/K - delta) + (1-alpha) n */
@@ -156,6 +159,7 @@ static void the_rhs_matches_a_hand_computation_from_the_documented_equations(voi
             .gf = 0.004,
             .n = 0.012 - 0.45 * 0.002,
             .rdp = 0.004 + 0.45 * 0.001,
+            .rdf = 0.026 - 4.5 / 8.0 * 0.004, /* 1970 0.026 -> 1978 0.022 */
             /* 18 yr at 0.008, 1973-74 from 0.008 down to 0.004, half a year at 0.004 */
             .int_gf = 18 * 0.008 + 0.5 * (0.008 + 0.004) + 0.5 * 0.004,
             /* 1955-70 trapezoid, then 4.5 yr from 0.012 down to 0.0111 */
@@ -172,6 +176,7 @@ static void the_rhs_matches_a_hand_computation_from_the_documented_equations(voi
             .gf = 0.004,
             .n = 0.010 - 0.05 * 0.002,
             .rdp = 0.005 + 0.05 * 0.0005,
+            .rdf = 0.022 + 2.5 / 7.0 * 0.005, /* 1978 0.022 -> 1985 0.027 */
             .int_gf = 18 * 0.008 + 0.5 * (0.008 + 0.004) + 6.5 * 0.004, /* = 0.176 */
             .int_n = 15 * 0.5 * (0.015 + 0.012) + 10 * 0.5 * (0.012 + 0.010) +
                      0.5 * 0.5 * (0.010 + 0.0099),
@@ -185,6 +190,7 @@ static void the_rhs_matches_a_hand_computation_from_the_documented_equations(voi
             .gf = 0.004,
             .n = 0.010 - 0.75 * 0.002,
             .rdp = 0.005 + 0.75 * 0.0005,
+            .rdf = 0.027 - 2.5 / 5.0 * 0.001, /* 1985 0.027 -> 1990 0.026 */
             .int_gf = 18 * 0.008 + 0.5 * (0.008 + 0.004) + 13.5 * 0.004,
             .int_n = 15 * 0.5 * (0.015 + 0.012) + 10 * 0.5 * (0.012 + 0.010) +
                      7.5 * 0.5 * (0.010 + 0.0085),
@@ -198,6 +204,7 @@ static void the_rhs_matches_a_hand_computation_from_the_documented_equations(voi
             .gf = 0.004,
             .n = 0.008 - 3.0 / 8.0 * 0.008,
             .rdp = 0.0055,
+            .rdf = 0.026 - 3.0 / 8.0 * 0.0001, /* 1990 0.026 -> 1998 0.0259 */
             .int_gf = 18 * 0.008 + 0.5 * (0.008 + 0.004) + 19 * 0.004,
             .int_n = 15 * 0.5 * (0.015 + 0.012) + 10 * 0.5 * (0.012 + 0.010) +
                      10 * 0.5 * (0.010 + 0.008) + 3 * 0.5 * (0.008 + 0.005),
@@ -215,6 +222,7 @@ static void the_rhs_matches_a_hand_computation_from_the_documented_equations(voi
             .gf = gf98,
             .n = 0.0,
             .rdp = 0.0055 + 0.4 * 0.0012,
+            .rdf = 0.0259, /* a table point */
             .int_gf = 18 * 0.008 + 0.5 * (0.008 + 0.004) + 21 * 0.004 + 0.5 * (0.004 + 0.011) +
                       2 * 0.5 * (0.011 + gf98),
             .int_n = 15 * 0.5 * (0.015 + 0.012) + 10 * 0.5 * (0.012 + 0.010) +
@@ -379,7 +387,7 @@ static void the_analytic_jacobian_matches_central_differences_also_at_the_kinks(
   double lo = 0.3, hi = 0.8;
   for (int it = 0; it < 200; it++) {
     z[RS_A] = 0.5 * (lo + hi);
-    double raw = p.v[RS_P_RHO0] + p.v[RS_P_RHO_A] * z[RS_A] -
+    double raw = p.v[RS_P_RHO0] + p.v[RS_P_RHO_A] * (z[RS_A] - hpos(z[RS_A] - 1.0, p.v[RS_P_SMOOTH])) -
                  p.v[RS_P_RHO_R] * z[RS_R] * pow(z[RS_A], p.v[RS_P_M_EXP]);
     if (raw < 0)
       lo = z[RS_A];
