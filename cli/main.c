@@ -53,8 +53,9 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "calibrate") == 0) return rs_cmd_calibrate(argc - 1, argv + 1);
   if (strcmp(cmd, "compare") == 0) return rs_cmd_compare(argc - 1, argv + 1);
   if (strcmp(cmd, "attribute") == 0) return rs_cmd_attribute(argc - 1, argv + 1);
-  rs_cli_error("unknown command '%s' (commands: run, params, bench, calibrate, compare, "
-               "attribute; see relsim --help)",
-               cmd);
+  rs_cli_error(
+      "unknown command '%s' (commands: run, params, bench, calibrate, compare, "
+      "attribute; see relsim --help)",
+      cmd);
   return 2;
 }

@@ -217,12 +217,12 @@ static void write_note(rs_compare *c, const band_param *bp, int nb, const rs_ban
   snprintf(c->band_note, sizeof c->band_note,
            "Bands: the reference was re-calibrated (%s, %s) with each of %d weakly identified "
            "parameters fixed at %d points across its bounds (%s), the other free parameters "
-           "re-fitted; %d of %d fits had a cost within %.0f %% of the best (%.4g, threshold "
-           "%.4g) and were kept, the best fit included. Each scenario's changes were applied "
-           "on top of every kept fit; a band is the smallest and largest difference from the "
-           "reference over those fits.",
+           "re-fitted; %d of the %d re-calibrations had a cost within %.0f %% of the best "
+           "(%.4g, threshold %.4g) and were kept. Each scenario's changes were applied on top of "
+           "every kept fit and of the best one (%d parameter sets in all); a band is the "
+           "smallest and largest difference from the reference over those sets.",
            opt->targets_file, opt->free_file, nb, opt->points, c->band_params, c->nfits - 1,
-           c->ntried, 100.0 * opt->tolerance, c->best_cost, c->band_threshold);
+           c->ntried, 100.0 * opt->tolerance, c->best_cost, c->band_threshold, c->nfits);
 }
 
 rs_status rs_compare_band(rs_compare *c, const rs_band_options *opt, rs_error *err) {

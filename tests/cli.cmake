@@ -11,6 +11,7 @@ foreach(t help_and_version_succeed
           the_shipped_calibration_is_reproduced
           calibrate_errors_name_the_file_and_line
           calibrate_interrupted_keeps_the_best_point_so_far
+          compare_bands_bracket_the_differences
           docs_parameters_md_matches_the_registry
           bench_reports_runs_per_second)
   add_test(NAME cli_${t} COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_cli.sh ${t}

@@ -213,6 +213,28 @@ calibrate_interrupted_keeps_the_best_point_so_far() {
   expect_status 0 $? "run of the partial calibration"
 }
 
+# Bands: every difference lies within its band, the band does not depend on the thread count.
+compare_bands_bracket_the_differences() {
+  local args=(params/calibrated.cfg params/scenarios/no_regionalization.cfg --band
+              --band-params ties.kappa_e,ties.omega --band-points 3 -q)
+  "$RELSIM" compare "${args[@]}" -o "$TMP/b1" --threads 1 >"$TMP/out" 2>&1
+  expect_status 0 $? "compare --band (1 thread)"
+  "$RELSIM" compare "${args[@]}" -o "$TMP/b2" --threads 2 >"$TMP/out" 2>&1
+  expect_status 0 $? "compare --band (2 threads)"
+  cmp -s "$TMP/b1/compare.csv" "$TMP/b2/compare.csv" || fail "the band depends on the thread count"
+  grep -v '^#' "$TMP/b1/compare.csv" | awk -F, '
+    NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+    { n = split("value_1973 value_1990 value_2000 value_final mean_1991_2000 mean_2001_final", s, " ")
+      for (k = 1; k <= n; k++) {
+        d = $(c["diff_" s[k]]); lo = $(c["diff_" s[k] "_min"]); hi = $(c["diff_" s[k] "_max"])
+        if (d == "") continue
+        if (lo == "" || hi == "") { print "no band: " $1 " " $2 " " s[k]; bad++; continue }
+        if (d + 0 < lo - 1e-12 || d + 0 > hi + 1e-12) { print "outside: " $1 " " $2 " " s[k]; bad++ }
+      } }
+    END { exit bad > 0 }' || fail "a difference lies outside its band"
+  expect_in "$TMP/b1/compare.md" "re-calibrations had a cost within 10 %"
+}
+
 docs_parameters_md_matches_the_registry() {
   "$RELSIM" params --format markdown >"$TMP/md"
   awk '/<!-- BEGIN relsim params -->/{on=1; next} /<!-- END relsim params -->/{on=0} on' \

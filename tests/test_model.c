@@ -387,7 +387,8 @@ static void the_analytic_jacobian_matches_central_differences_also_at_the_kinks(
   double lo = 0.3, hi = 0.8;
   for (int it = 0; it < 200; it++) {
     z[RS_A] = 0.5 * (lo + hi);
-    double raw = p.v[RS_P_RHO0] + p.v[RS_P_RHO_A] * (z[RS_A] - hpos(z[RS_A] - 1.0, p.v[RS_P_SMOOTH])) -
+    double raw = p.v[RS_P_RHO0] +
+                 p.v[RS_P_RHO_A] * (z[RS_A] - hpos(z[RS_A] - 1.0, p.v[RS_P_SMOOTH])) -
                  p.v[RS_P_RHO_R] * z[RS_R] * pow(z[RS_A], p.v[RS_P_M_EXP]);
     if (raw < 0)
       lo = z[RS_A];

@@ -60,7 +60,8 @@ static void a_setting_outside_its_group_says_where_it_belongs(void) {
 
 static void an_unknown_table_is_named(void) {
   EXPECT("unknown_table.cfg", "tables = {\n  g_ff = ( [1955.0, 0.01] );\n};\n", 2,
-         "unknown table 'g_ff'; did you mean 'g_f'?", "(tables: g_f, labor_growth, rd_public, rd_frontier)");
+         "unknown table 'g_ff'; did you mean 'g_f'?",
+         "(tables: g_f, labor_growth, rd_public, rd_frontier)");
 }
 
 static void an_unknown_event_field_is_named(void) {
