@@ -73,8 +73,6 @@ static const char *g6(double x, char buf[32]);
 static const char *g4(double x, char buf[32]);
 static const char *gyear(double x, char buf[32]);
 static void csv_text(rs_buf *b, const char *s);
-static void md_text(rs_buf *b, const char *s);
-static void gp_quoted(rs_buf *b, const char *s);
 static const char *ind_name(int ind);
 static const char *status_word(int status);
 static int within(const report_ctx *c, int k);
@@ -169,32 +167,6 @@ static void csv_text(rs_buf *b, const char *s) {
   }
   rs_buf_printf(b, "\"");
   for (; *s; s++) rs_buf_printf(b, "%s%c", *s == '"' ? "\"" : "", *s);
-  rs_buf_printf(b, "\"");
-}
-
-/* Text inside a Markdown table cell: '|' escaped, line breaks as spaces. */
-static void md_text(rs_buf *b, const char *s) {
-  for (; *s; s++) {
-    if (*s == '|')
-      rs_buf_printf(b, "\\|");
-    else if (*s == '\n' || *s == '\r')
-      rs_buf_printf(b, " ");
-    else
-      rs_buf_printf(b, "%c", *s);
-  }
-}
-
-/* A gnuplot string constant: double quotes, '"' and '\' escaped, control characters as spaces
- * (as plots.c writes them). */
-static void gp_quoted(rs_buf *b, const char *s) {
-  rs_buf_printf(b, "\"");
-  for (; *s; s++) {
-    unsigned char ch = (unsigned char)*s;
-    if (ch == '"' || ch == '\\')
-      rs_buf_printf(b, "\\%c", ch);
-    else
-      rs_buf_printf(b, "%c", ch < 0x20 || ch == 0x7f ? ' ' : ch);
-  }
   rs_buf_printf(b, "\"");
 }
 
@@ -745,7 +717,7 @@ static void put_fig_labels(rs_buf *b, fig_label *labs, int n, double xsplit, dou
     char x[32], y[32];
     int right = l->x >= xsplit;
     rs_buf_printf(b, "  set label %d ", 200 + i);
-    gp_quoted(b, l->text);
+    rs_plots_quote(b, l->text);
     rs_buf_printf(b, " at first %s, first %s %s offset %d, %.1f font small front\n", g6(l->x, x),
                   g6(l->y, y), right ? "right" : "left", right ? -1 : 1, l->dy);
   }
@@ -824,13 +796,13 @@ static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
           int q = t->kind == RS_TK_MAX_IN ? B_PEAK : B_VAL;
           rs_buf_printf(&blk[q], "%s,%s,%s,%s,%s,", x0, x1, g6(f * t->value, v[0]),
                         g6(f * (t->value - t->scale), v[1]), g6(f * (t->value + t->scale), v[2]));
-          gp_quoted(&blk[q], label);
+          rs_plots_quote(&blk[q], label);
           rs_buf_printf(&blk[q], "\n");
           add_label(labs, &nlabs, 0.5 * (y0 + y1), k * f * t->value, 0.5, label);
         } else if (isfinite(t->lower) && isfinite(t->upper)) {
           rs_buf_printf(&blk[B_RANGE], "%s,%s,%s,%s,", x0, x1, g6(f * t->lower, v[0]),
                         g6(f * t->upper, v[1]));
-          gp_quoted(&blk[B_RANGE], label);
+          rs_plots_quote(&blk[B_RANGE], label);
           rs_buf_printf(&blk[B_RANGE], "\n");
           add_label(labs, &nlabs, 0.5 * (y0 + y1), k * f * t->upper, 0.0, label);
         } else if (isfinite(t->lower) || isfinite(t->upper)) {
@@ -842,7 +814,7 @@ static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
           }
           rs_buf_printf(&blk[B_BOUND], "%s,%s,%s,%s,", x0, x1, g6(f * bound, v[0]),
                         g6(f * arrow, v[1]));
-          gp_quoted(&blk[B_BOUND], label);
+          rs_plots_quote(&blk[B_BOUND], label);
           rs_buf_printf(&blk[B_BOUND], "\n");
           add_label(labs, &nlabs, y0 == y1 ? y0 + 0.6 : 0.5 * (y0 + y1), k * f * bound, 0.6, label);
         }
@@ -858,7 +830,7 @@ static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
         char text[160];
         tprintf(text, sizeof text, "%s: %s(%s) < %s(%s)%s", t->id, info->name, gyear(t->year, v[2]),
                 ind_name(t->other), gyear(t->year2, v[3]), w == 0 ? " (x)" : "");
-        gp_quoted(&blk[B_ORDER], text);
+        rs_plots_quote(&blk[B_ORDER], text);
         rs_buf_printf(&blk[B_ORDER], "\n");
         add_label(labs, &nlabs, 0.5 * (t->year + t->year2), 0.5 * (k * lhs + ko * rhs), -1.0, text);
         break;
@@ -873,7 +845,7 @@ static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
         tprintf(text, sizeof text, "%s: %s below %s within %s-%s", t->id, info->name,
                 ind_name(t->other), x0, x1);
         rs_buf_printf(&obj, "set label %d ", ncross);
-        gp_quoted(&obj, text);
+        rs_plots_quote(&obj, text);
         rs_buf_printf(&obj,
                       " at %s, graph %.2f center front font small textcolor rgb \"#00704F\"\n",
                       g6(0.5 * (t->year + t->year2), v[0]), 0.96 - 0.06 * (ncross - 1));
@@ -926,7 +898,7 @@ static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
   char title[256];
   tprintf(title, sizeof title, "%c%s (%s): model at the estimate and the paper's figures",
           toupper((unsigned char)info->label[0]), info->label + 1, info->name);
-  gp_quoted(b, title);
+  rs_plots_quote(b, title);
   rs_buf_printf(b,
                 "\n  set key tmargin center horizontal maxrows 2 samplen 2 font small\n"
                 "  set autoscale xfix\n"
@@ -959,7 +931,7 @@ static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
       len += (size_t)n2;
     }
   }
-  gp_quoted(b, ylabel);
+  rs_plots_quote(b, ylabel);
   rs_buf_printf(b, "\n");
   /* the labels of the targets */
   double ymin = (double)INFINITY, ymax = -(double)INFINITY;
@@ -982,7 +954,7 @@ static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
   tprintf(key, sizeof key, "model: %s (%s)", info->label, info->name);
   rs_buf_printf(b, "  plot data using \"year\":(%g*column(\"%s\")) with lines ls 1 title ", k,
                 info->name);
-  gp_quoted(b, key);
+  rs_plots_quote(b, key);
   for (int j = 0; j < nothers; j++) {
     const rs_indicator_info *oi = rs_indicator_info_get(others[j]);
     double ko = rs_plots_indicator_scale(others[j], NULL, 0);
@@ -991,7 +963,7 @@ static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
                   ", \\\n       data using \"year\":(%g*column(\"%s\")) with lines ls %d "
                   "title ",
                   ko, oi->name, 2 + j);
-    gp_quoted(b, key);
+    rs_plots_quote(b, key);
   }
   const char *cont = ", \\\n       ";
   char lo[64], hi[64];
@@ -1093,11 +1065,11 @@ static void put_fig_residuals(rs_buf *b, const report_ctx *c) {
       tprintf(label, sizeof label, "%+.2f%s", r == 0.0 ? 0.0 : r,
               fabs(r) > RES_CLIP ? " (bar cut)" : "");
     rs_buf_printf(b, "%d,%s,%s,%d,", row, g6(bar, v[0]), isnan(r) ? "NaN" : g6(r, v[1]), w);
-    gp_quoted(b, label);
+    rs_plots_quote(b, label);
     rs_buf_printf(b, "\n");
     have |= (w ? 1u : 2u) | (bar >= 0.0 ? 4u : 8u);
     rs_buf_printf(&tics, "%s", row ? ", " : "");
-    gp_quoted(&tics, t->id);
+    rs_plots_quote(&tics, t->id);
     rs_buf_printf(&tics, " %d", row);
     row++;
   }
@@ -1200,7 +1172,7 @@ static void put_fig_correlation(rs_buf *b, const report_ctx *c) {
     if (axis) rs_buf_printf(b, ")\n  set ytics (");
     for (int j = 0; j < n; j++) {
       rs_buf_printf(b, "%s", j ? ", " : "");
-      gp_quoted(b, c->fs->p[j].name);
+      rs_plots_quote(b, c->fs->p[j].name);
       rs_buf_printf(b, " %d", j);
     }
   }
@@ -1282,7 +1254,7 @@ static void put_md_summary(rs_buf *b, const report_ctx *c) {
                 c->ts->file[0] ? c->ts->file : "(unnamed)");
   if (c->command && c->command[0]) {
     rs_buf_printf(b, "Command: `");
-    md_text(b, c->command);
+    rs_buf_md_cell(b, c->command);
     rs_buf_printf(b, "`. ");
   }
   rs_buf_printf(b,
@@ -1396,9 +1368,9 @@ static void put_md_targets(rs_buf *b, const report_ctx *c) {
     char q[256], a[32];
     quantity_text(t, q, sizeof q);
     rs_buf_printf(b, "| `%s` | ", t->id);
-    md_text(b, q);
+    rs_buf_md_cell(b, q);
     rs_buf_printf(b, " | ");
-    md_text(b, t->paper_value);
+    rs_buf_md_cell(b, t->paper_value);
     if (t->kind == RS_TK_CROSSING && isfinite(c->res->model[k]))
       rs_buf_printf(b, " | %.1f | ", c->res->model[k]);
     else
@@ -1408,9 +1380,9 @@ static void put_md_targets(rs_buf *b, const report_ctx *c) {
     else
       rs_buf_printf(b, "%+.2f", c->res->resid[k]);
     rs_buf_printf(b, " | %.1f %% | %s | sec. ", 100.0 * share(c, k), within(c, k) == 1 ? "✓" : "✗");
-    md_text(b, t->section);
+    rs_buf_md_cell(b, t->section);
     rs_buf_printf(b, ": “");
-    md_text(b, t->quote);
+    rs_buf_md_cell(b, t->quote);
     rs_buf_printf(b, "” |\n");
   }
   if (c->nmodelled == 0) rs_buf_printf(b, "| (none) | | | | | | | |\n");
@@ -1432,13 +1404,13 @@ static void put_md_targets(rs_buf *b, const report_ctx *c) {
     char yrs[80];
     years_text(t, yrs, sizeof yrs);
     rs_buf_printf(b, "| `%s` | %s | ", t->id, yrs[0] ? yrs : "—");
-    md_text(b, t->paper_value);
+    rs_buf_md_cell(b, t->paper_value);
     rs_buf_printf(b, " | sec. ");
-    md_text(b, t->section);
+    rs_buf_md_cell(b, t->section);
     rs_buf_printf(b, ": “");
-    md_text(b, t->quote);
+    rs_buf_md_cell(b, t->quote);
     rs_buf_printf(b, "” | ");
-    md_text(b, t->reason);
+    rs_buf_md_cell(b, t->reason);
     rs_buf_printf(b, " |\n");
   }
   rs_buf_printf(b, "\n");
@@ -1588,23 +1560,23 @@ static void put_md_tension(rs_buf *b, const report_ctx *c) {
     rs_buf_printf(b, "| `%s` | %+.2f | `%s` | %+.2f | %.2f | ", ta->id, ra, tb->id, rb, tn->cosine);
     if (fabs(ra) <= 1.0 && fabs(rb) <= 1.0) {
       rs_buf_printf(b, "both are met within scale, but the paper's figures ");
-      md_text(b, ta->paper_value);
+      rs_buf_md_cell(b, ta->paper_value);
       rs_buf_printf(b, " (sec. ");
-      md_text(b, ta->section);
+      rs_buf_md_cell(b, ta->section);
       rs_buf_printf(b, ") and ");
-      md_text(b, tb->paper_value);
+      rs_buf_md_cell(b, tb->paper_value);
       rs_buf_printf(b, " (sec. ");
-      md_text(b, tb->section);
+      rs_buf_md_cell(b, tb->section);
       rs_buf_printf(b, ") pull the parameters in opposite directions |\n");
     } else {
       rs_buf_printf(b, "the paper's figures ");
-      md_text(b, ta->paper_value);
+      rs_buf_md_cell(b, ta->paper_value);
       rs_buf_printf(b, " (`%s`, sec. ", ta->id);
-      md_text(b, ta->section);
+      rs_buf_md_cell(b, ta->section);
       rs_buf_printf(b, ") and ");
-      md_text(b, tb->paper_value);
+      rs_buf_md_cell(b, tb->paper_value);
       rs_buf_printf(b, " (`%s`, sec. ", tb->id);
-      md_text(b, tb->section);
+      rs_buf_md_cell(b, tb->section);
       rs_buf_printf(b, ") cannot both be met by this model |\n");
     }
   }
@@ -1648,11 +1620,11 @@ static void put_md_figures(rs_buf *b, const report_ctx *c) {
                   "a label ending in (x) marks a target the model misses (\\|r\\| > 1).\n\n");
   } else {
     rs_buf_printf(b, "The gnuplot scripts are in `plots/`, but ");
-    md_text(b, c->plots.nimages ? "some images are missing: " : "there are no images: ");
+    rs_buf_md_cell(b, c->plots.nimages ? "some images are missing: " : "there are no images: ");
     /* rs_plots' message names the directory: keep the report free of where it was written */
-    md_text(b, c->plots.gnuplot[0] ? c->plots.why_not
-                                   : "gnuplot not found (install gnuplot-nox, or set "
-                                     "RELSIM_GNUPLOT)");
+    rs_buf_md_cell(b, c->plots.gnuplot[0] ? c->plots.why_not
+                                          : "gnuplot not found (install gnuplot-nox, or set "
+                                            "RELSIM_GNUPLOT)");
     rs_buf_printf(b, ". Run `gnuplot NAME.gp` in `plots/` to draw them.\n\n");
   }
   for (int ind = 0; ind < RS_NINDICATOR; ind++) {

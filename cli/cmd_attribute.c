@@ -479,16 +479,6 @@ static rs_status write_csv(const char *dir, const attr_result *r, const attr_arg
   return st;
 }
 
-/* A gnuplot string literal in double quotes (backslashes and quotes escaped). */
-static void gp_string(rs_buf *b, const char *s) {
-  rs_buf_printf(b, "\"");
-  for (; *s; s++) {
-    if (*s == '"' || *s == '\\') rs_buf_printf(b, "\\");
-    rs_buf_printf(b, "%c", *s);
-  }
-  rs_buf_printf(b, "\"");
-}
-
 /* The waterfall script: bars from the base's value (a full bar) through each contribution (a
  * floating bar from the running total, green up, vermillion down) to the scenario's value (a
  * full bar), with the values on the bars and dotted links between the levels. */
@@ -590,9 +580,9 @@ static void put_waterfall(rs_buf *b, const attr_result *r) {
     int up = (k == 0 || k == nb - 1) ? (val >= foot) : (val >= 0.0);
     double at = up ? (top > bot ? top : bot) : (top < bot ? top : bot);
     rs_buf_printf(b, "%d %.12g %.12g %u ", k, bot, top, colour);
-    gp_string(b, name);
+    rs_plots_quote(b, name);
     rs_buf_printf(b, " ");
-    gp_string(b, text);
+    rs_plots_quote(b, text);
     rs_buf_printf(b, " %.12g %d\n", at, up ? 1 : -1);
   }
   rs_buf_printf(b, "EOD\n\n# Links between the levels: x from, y, x to.\n$links << EOD\n");
@@ -628,15 +618,15 @@ static void put_waterfall(rs_buf *b, const attr_result *r) {
   char text[512];
   snprintf(text, sizeof text, "%s, %s: %s against %s", info->label, r->period, r->sc_name,
            r->base_name);
-  gp_string(b, text);
+  rs_plots_quote(b, text);
   rs_buf_printf(b, "\nset ylabel ");
   snprintf(text, sizeof text, "%s, %s [%s]", info->name, r->period, r->units);
-  gp_string(b, text);
+  rs_plots_quote(b, text);
   rs_buf_printf(b, "\nset xlabel ");
   snprintf(text, sizeof text,
            "setting changed by %s (contribution: exact Shapley value; total %+.*f%s%s)", r->sc_name,
            dec, shown[n + 2], r->units[0] == '%' ? " " : "", r->units[0] == '%' ? r->units : "");
-  gp_string(b, text);
+  rs_plots_quote(b, text);
   rs_buf_printf(b, "\n");
   if (zoom)
     rs_buf_printf(b,

@@ -80,8 +80,6 @@ static void stat_column(int k, char *out, size_t n);
 static const char *g6(double x, char buf[32]);
 static const char *gyear(double x, char buf[32]);
 static void csv_text(rs_buf *b, const char *s);
-static void md_text(rs_buf *b, const char *s);
-static void gp_quoted(rs_buf *b, const char *s);
 static double final_year(const rs_compare *c);
 static double jcer_growth(double y);
 static double jcer_mean(double y1, double y2);
@@ -301,34 +299,6 @@ static void csv_text(rs_buf *b, const char *s) {
   rs_buf_printf(b, "\"");
 }
 
-/* Text inside a Markdown table cell or code span: '|' and '`' replaced, line breaks as spaces. */
-static void md_text(rs_buf *b, const char *s) {
-  for (; *s; s++) {
-    if (*s == '|')
-      rs_buf_printf(b, "\\|");
-    else if (*s == '`')
-      rs_buf_printf(b, "'");
-    else if (*s == '\n' || *s == '\r')
-      rs_buf_printf(b, " ");
-    else
-      rs_buf_printf(b, "%c", *s);
-  }
-}
-
-/* A gnuplot string constant: double quotes, '"' and '\' escaped, control characters as spaces
- * (as plots/plots.c writes them). */
-static void gp_quoted(rs_buf *b, const char *s) {
-  rs_buf_printf(b, "\"");
-  for (; *s; s++) {
-    unsigned char ch = (unsigned char)*s;
-    if (ch == '"' || ch == '\\')
-      rs_buf_printf(b, "\\%c", ch);
-    else
-      rs_buf_printf(b, "%c", ch < 0x20 || ch == 0x7f ? ' ' : ch);
-  }
-  rs_buf_printf(b, "\"");
-}
-
 /* The last output year of the reference (every run has the same grid). */
 static double final_year(const rs_compare *c) {
   const rs_series *s = &c->sc[0].series;
@@ -371,11 +341,11 @@ static void put_csv(rs_buf *b, const rs_compare *c) {
   rs_buf_printf(b, "# relsim %s comparison of %d scenarios, %s-%s; reference: %s (", RS_VERSION,
                 c->n, gyear(c->sc[0].params.v[RS_P_SPAN_START], v), gyear(last, col),
                 c->sc[0].name);
-  md_text(b, c->sc[0].file);
+  rs_buf_md_cell(b, c->sc[0].file);
   rs_buf_printf(b, ")\n# scenarios:");
   for (int i = 0; i < c->n; i++) {
     rs_buf_printf(b, " %s=", c->sc[i].name);
-    md_text(b, c->sc[i].file);
+    rs_buf_md_cell(b, c->sc[i].file);
   }
   rs_buf_printf(b,
                 "\n# values in the units of series.csv (rates per year and shares as fractions, "
@@ -501,9 +471,9 @@ static void put_md_header(rs_buf *b, const rs_compare *c) {
   rs_buf_printf(b, "| scenario | file | colour in the figures |\n|---|---|---|\n");
   for (int i = 0; i < c->n; i++) {
     rs_buf_printf(b, "| %s", i == 0 ? "**" : "");
-    md_text(b, c->sc[i].name);
+    rs_buf_md_cell(b, c->sc[i].name);
     rs_buf_printf(b, "%s | `", i == 0 ? "** (reference)" : "");
-    md_text(b, c->sc[i].file);
+    rs_buf_md_cell(b, c->sc[i].file);
     if (i == 0)
       rs_buf_printf(b, "` | black, heavier |\n");
     else
@@ -526,7 +496,7 @@ static void put_md_header(rs_buf *b, const rs_compare *c) {
                             : "");
   if (c->has_band) {
     rs_buf_printf(b, "**The band.** ");
-    md_text(b, c->band_note);
+    rs_buf_md_cell(b, c->band_note);
     rs_buf_printf(b, "\n\n");
   }
 }
@@ -557,7 +527,7 @@ static void put_md_glance(rs_buf *b, const rs_compare *c) {
     rs_buf_printf(b, "\n");
     for (int i = 1; i < c->n; i++) {
       rs_buf_printf(b, "| ");
-      md_text(b, c->sc[i].name);
+      rs_buf_md_cell(b, c->sc[i].name);
       rs_buf_printf(b, " |");
       for (int j = 0; j < 6; j++) {
         int ind = overview_indicators[j], at = ind * RS_NCSTAT + k, dec = md_decimals(c, ind);
@@ -622,7 +592,7 @@ static void put_md_indicator(rs_buf *b, const rs_compare *c, int ind) {
   rs_buf_printf(b, "\n");
   for (int i = 0; i < c->n; i++) {
     rs_buf_printf(b, "| %s", i == 0 ? "**" : "");
-    md_text(b, c->sc[i].name);
+    rs_buf_md_cell(b, c->sc[i].name);
     rs_buf_printf(b, "%s |", i == 0 ? "** (reference)" : "");
     for (int k = 0; k < RS_NCSTAT; k++) {
       if (!show[k]) continue;
@@ -650,7 +620,7 @@ static void put_md_jcer(rs_buf *b, const rs_compare *c) {
   rs_buf_printf(b, "| year | JCER (our reading) |");
   for (int i = 0; i < c->n; i++) {
     rs_buf_printf(b, " %s", i == 0 ? "**" : "");
-    md_text(b, c->sc[i].name);
+    rs_buf_md_cell(b, c->sc[i].name);
     rs_buf_printf(b, "%s |", i == 0 ? "**" : "");
   }
   rs_buf_printf(b, "\n|---|---:|");
@@ -799,7 +769,7 @@ static void put_gp_head(rs_buf *b, const rs_compare *c, const char *name, const 
                 c->has_band ? " and the bands of the others" : "");
   for (int i = 0; i < c->n; i++) {
     rs_buf_printf(b, "d%d = \"../%s/series.csv\"  # ", i + 1, c->sc[i].name);
-    gp_quoted(b, c->sc[i].file);
+    rs_plots_quote(b, c->sc[i].file);
     rs_buf_printf(b, "\n");
     if (c->has_band && i > 0 && c->sc[i].band_lo && c->sc[i].band_hi)
       rs_buf_printf(b, "b%d = \"../%s/band.csv\"\n", i + 1, c->sc[i].name);
@@ -905,7 +875,7 @@ static void put_gp_plot(rs_buf *b, const rs_compare *c, int ind, int jcer, int k
       char title[96];
       snprintf(title, sizeof title, "%s%s", c->sc[i].name, i == 0 ? " (reference)" : "");
       rs_buf_printf(b, "title ");
-      gp_quoted(b, title);
+      rs_plots_quote(b, title);
     }
     sep = ", \\\n       ";
   }
@@ -913,7 +883,7 @@ static void put_gp_plot(rs_buf *b, const rs_compare *c, int ind, int jcer, int k
     rs_buf_printf(b, "%s$jcer using 1:2 with lines ls 90 ", sep);
     if (key) {
       rs_buf_printf(b, "title ");
-      gp_quoted(b, jcer_label);
+      rs_plots_quote(b, jcer_label);
     } else {
       rs_buf_printf(b, "notitle");
     }
@@ -948,9 +918,9 @@ static void put_gp_indicator(rs_buf *b, const rs_compare *c, int ind) {
   if (c->n == 1) snprintf(title, sizeof title, "%s (%s)", info->label, info->name);
   snprintf(ylabel, sizeof ylabel, "%s [%s]", info->label, u);
   rs_buf_printf(b, "  set title ");
-  gp_quoted(b, title);
+  rs_plots_quote(b, title);
   rs_buf_printf(b, " font big\n  set xlabel \"year\"\n  set ylabel ");
-  gp_quoted(b, ylabel);
+  rs_plots_quote(b, ylabel);
   /* the key below the plot at the bottom of the canvas, so that it never runs into the axis
    * label; the bottom margin leaves room for as many rows as gnuplot will make: it fits about
    * 1000 / (9.5 (L + 7)) columns of titles of L characters beside each other */
@@ -995,7 +965,7 @@ static void put_gp_overview(rs_buf *b, const rs_compare *c) {
   rs_buf_printf(b,
                 "  # the panels on a 2 x 3 grid (screen fractions), a legend strip below them\n"
                 "  set multiplot title ");
-  gp_quoted(b, title);
+  rs_plots_quote(b, title);
   rs_buf_printf(b, " font big\n  unset key\n");
   int entries = c->n + (jcer_any ? 1 : 0) + (c->has_band ? 1 : 0);
   int rows = entries <= 5 ? 1 : entries <= 10 ? 2 : 3;
@@ -1017,9 +987,9 @@ static void put_gp_overview(rs_buf *b, const rs_compare *c) {
                                                             : info->label[0],
              info->label + 1, info->name);
     rs_buf_printf(b, "  set title ");
-    gp_quoted(b, ptitle);
+    rs_plots_quote(b, ptitle);
     rs_buf_printf(b, "\n  set ylabel ");
-    gp_quoted(b, u);
+    rs_plots_quote(b, u);
     rs_buf_printf(b, "\n");
     if (j == 0 && last > JCER_FROM && c->sc[0].params.v[RS_P_SPAN_START] < JCER_FROM)
       rs_buf_printf(b,
@@ -1043,12 +1013,12 @@ static void put_gp_overview(rs_buf *b, const rs_compare *c) {
     char t[96];
     snprintf(t, sizeof t, "%s%s", c->sc[i].name, i == 0 ? " (reference)" : "");
     rs_buf_printf(b, "%skeyentry with lines ls %d title ", sep, i + 1);
-    gp_quoted(b, t);
+    rs_plots_quote(b, t);
     sep = ", \\\n       ";
   }
   if (jcer_any) {
     rs_buf_printf(b, "%skeyentry with lines ls 90 title ", sep);
-    gp_quoted(b, jcer_label);
+    rs_plots_quote(b, jcer_label);
   }
   if (c->has_band) {
     rs_buf_printf(b,

@@ -107,48 +107,6 @@ static bool same_double(double a, double b) {
   return memcmp(&a, &b, sizeof a) == 0;
 }
 
-/* Whether a misspelt name is plausibly a typo of a candidate at edit distance d (the rule of
- * rs_param_suggest, a little stricter for very short names). */
-static bool close_enough(const char *name, size_t d) {
-  size_t len = strlen(name);
-  return d <= (len < 3 ? 1 : len < 6 ? 2 : len / 3 + 1);
-}
-
-/* The candidate closest to name, or NULL when none is close. */
-static const char *closest(const char *name, const char *const *cands, int n) {
-  const char *best = NULL;
-  size_t best_d = (size_t)-1;
-  for (int i = 0; i < n; i++) {
-    size_t d = rs_edit_distance(name, cands[i]);
-    if (d < best_d) {
-      best_d = d;
-      best = cands[i];
-    }
-  }
-  return best && close_enough(name, best_d) ? best : NULL;
-}
-
-/* "; did you mean 'X'?" or "" into buf. */
-static const char *did_you_mean(const char *suggestion, char *buf, size_t n) {
-  if (suggestion)
-    snprintf(buf, n, "; did you mean '%s'?", suggestion);
-  else
-    buf[0] = '\0';
-  return buf;
-}
-
-/* The list "a, b, c" of n names into buf. */
-static const char *name_list(const char *const *names, int n, char *buf, size_t size) {
-  size_t len = 0;
-  buf[0] = '\0';
-  for (int i = 0; i < n && len < size; i++) {
-    int w = snprintf(buf + len, size - len, "%s%s", i ? ", " : "", names[i]);
-    if (w < 0) break;
-    len += (size_t)w;
-  }
-  return buf;
-}
-
 /* The distinct groups of the registry ("span", "solver", ...) in order of first appearance.
  * Returns their number; names[i] receives each group (at most RS_NPARAM). */
 static int registry_groups(char names[][RS_NAME_MAX], int max) {
@@ -206,8 +164,8 @@ static const char *enum_choices(int id, const char *word, char *list, size_t n,
     if (!store[nw][0]) break;
     words[nw] = store[nw];
   }
-  name_list(words, nw, list, n);
-  const char *best = word ? closest(word, words, nw) : NULL;
+  rs_name_list(words, nw, list, n);
+  const char *best = word ? rs_closest(word, words, nw) : NULL;
   if (best) {
     snprintf(sbuf, sn, "%s", best);
     *suggest = sbuf;
@@ -267,7 +225,8 @@ static rs_status enum_value(const char *where, int id, const char *word, double 
     const char *sug;
     enum_choices(id, word, list, sizeof list, &sug, sbuf, sizeof sbuf);
     return rs_fail(err, RS_ERR_INPUT, "%s: setting '%s' = \"%s\" is not one of: %s%s", where,
-                   rs_param_info_get(id)->name, word, list, did_you_mean(sug, mean, sizeof mean));
+                   rs_param_info_get(id)->name, word, list,
+                   rs_did_you_mean(sug, mean, sizeof mean));
   }
   *x = (double)idx;
   return RS_OK;
@@ -291,8 +250,8 @@ static rs_status check_magnitude(const char *where, const rs_event *ev, rs_error
 static rs_status unknown_shape(const char *where, const char *ev, const char *word, rs_error *err) {
   char list[128], mean[96];
   return rs_fail(err, RS_ERR_INPUT, "%s: event '%s': unknown shape '%s'%s (shapes: %s)", where, ev,
-                 word, did_you_mean(closest(word, shape_names, NSHAPE), mean, sizeof mean),
-                 name_list(shape_names, NSHAPE, list, sizeof list));
+                 word, rs_did_you_mean(rs_closest(word, shape_names, NSHAPE), mean, sizeof mean),
+                 rs_name_list(shape_names, NSHAPE, list, sizeof list));
 }
 
 static rs_status unknown_channel(const char *where, const char *ev, const char *word,
@@ -301,15 +260,16 @@ static rs_status unknown_channel(const char *where, const char *ev, const char *
   for (int i = 0; i < RS_NCHANNEL; i++) names[i] = rs_channel_info_get(i)->name;
   char list[256], mean[96];
   return rs_fail(err, RS_ERR_INPUT, "%s: event '%s': unknown channel '%s'%s (channels: %s)", where,
-                 ev, word, did_you_mean(closest(word, names, RS_NCHANNEL), mean, sizeof mean),
-                 name_list(names, RS_NCHANNEL, list, sizeof list));
+                 ev, word, rs_did_you_mean(rs_closest(word, names, RS_NCHANNEL), mean, sizeof mean),
+                 rs_name_list(names, RS_NCHANNEL, list, sizeof list));
 }
 
 static rs_status unknown_field(const char *where, const char *ev, const char *word, rs_error *err) {
   char list[128], mean[96];
   return rs_fail(err, RS_ERR_INPUT, "%s: event '%s': unknown field '%s'%s (fields: %s)", where, ev,
-                 word, did_you_mean(closest(word, field_names, RS_NEVENTFIELD), mean, sizeof mean),
-                 name_list(field_names, RS_NEVENTFIELD, list, sizeof list));
+                 word,
+                 rs_did_you_mean(rs_closest(word, field_names, RS_NEVENTFIELD), mean, sizeof mean),
+                 rs_name_list(field_names, RS_NEVENTFIELD, list, sizeof list));
 }
 
 /* ---------------------------------------------------------------- reading one file */
@@ -445,7 +405,7 @@ static rs_status apply_group(load_ctx *c, const config_setting_t *gs) {
       char mean[WORD_MAX];
       return rs_fail(c->err, RS_ERR_INPUT, "%s: unknown setting '%s'%s",
                      where_of(c, m, where, sizeof where), full,
-                     did_you_mean(rs_param_suggest(full), mean, sizeof mean));
+                     rs_did_you_mean(rs_param_suggest(full), mean, sizeof mean));
     }
     rs_status st = apply_scalar(c, id, m);
     if (st != RS_OK) return st;
@@ -526,8 +486,8 @@ static rs_status apply_tables(load_ctx *c, const config_setting_t *s) {
       char list[256], mean[96];
       return rs_fail(c->err, RS_ERR_INPUT, "%s: unknown table '%s'%s (tables: %s)",
                      where_of(c, m, where, sizeof where), name,
-                     did_you_mean(closest(name, names, RS_NTABLE), mean, sizeof mean),
-                     name_list(names, RS_NTABLE, list, sizeof list));
+                     rs_did_you_mean(rs_closest(name, names, RS_NTABLE), mean, sizeof mean),
+                     rs_name_list(names, RS_NTABLE, list, sizeof list));
     }
     rs_status st = apply_table(c, k, m);
     if (st != RS_OK) return st;
@@ -658,7 +618,7 @@ static rs_status apply_event(load_ctx *c, const config_setting_t *es) {
                      "%s: new event '%s' needs %s (a known event may be changed field by field, "
                      "but '%s' is not one)",
                      where_of(c, es, where, sizeof where), name,
-                     name_list(missing, nm, list, sizeof list), name);
+                     rs_name_list(missing, nm, list, sizeof list), name);
     }
   }
   /* The event as a whole; name the line of the field most likely at fault. */
@@ -749,11 +709,11 @@ static rs_status apply_root(load_ctx *c, const config_setting_t *root) {
                        "%s: setting '%s' belongs in its group: write %.*s = { %s = ...; };", where,
                        name, (int)(strchr(full, '.') - full), full, name);
       }
-      const char *sug = closest(name, cands, nc);
+      const char *sug = rs_closest(name, cands, nc);
       if (!sug && !config_setting_is_group(m)) sug = rs_param_suggest(name);
       return rs_fail(c->err, RS_ERR_INPUT, "%s: unknown %s '%s'%s", where,
                      config_setting_is_group(m) ? "group" : "setting", name,
-                     did_you_mean(sug, mean, sizeof mean));
+                     rs_did_you_mean(sug, mean, sizeof mean));
     }
     if (st != RS_OK) return st;
   }
@@ -1004,8 +964,9 @@ static rs_status set_event(rs_params *p, rs_provenance *prov, const char *where,
     return rs_fail(err, RS_ERR_INPUT,
                    "%s: unknown event '%s'%s (events: %s; a new event is defined in a scenario "
                    "file)",
-                   where, name, did_you_mean(closest(name, names, p->nevents), mean, sizeof mean),
-                   name_list(names, p->nevents, list, sizeof list));
+                   where, name,
+                   rs_did_you_mean(rs_closest(name, names, p->nevents), mean, sizeof mean),
+                   rs_name_list(names, p->nevents, list, sizeof list));
   }
   int fi = field_find(field);
   if (fi < 0) return unknown_field(where, name, field, err);
@@ -1101,12 +1062,12 @@ rs_status rs_params_set(rs_params *p, rs_provenance *prov, const char *assignmen
       if (n > 1) {
         char list[1024];
         return rs_fail(err, RS_ERR_INPUT, "%s: '%s' is ambiguous: %s", where, name,
-                       name_list(in, n, list, sizeof list));
+                       rs_name_list(in, n, list, sizeof list));
       }
     }
     char mean[WORD_MAX];
     return rs_fail(err, RS_ERR_INPUT, "%s: unknown setting '%s'%s", where, name,
-                   did_you_mean(rs_param_suggest(name), mean, sizeof mean));
+                   rs_did_you_mean(rs_param_suggest(name), mean, sizeof mean));
   }
   const rs_param_info *pi = rs_param_info_get(id);
   double x = 0.0;

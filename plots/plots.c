@@ -158,7 +158,6 @@ static void ind_units(int ind, char *out, size_t n);
 static void fmt_num(double x, char buf[32]);
 static int axis_names_series(const panel_def *pl, int axis);
 static void axis_label(const panel_def *pl, int axis, char *out, size_t n);
-static void put_quoted(rs_buf *b, const char *s);
 static int point_on_panel(const rs_plot_point *pt, const panel_def *pl, int *series);
 static void put_datablocks(rs_buf *b, const panel_def *pl, const rs_plot_point *pts, int npts);
 static void put_panel(rs_buf *b, const panel_def *pl, const rs_plot_point *pts, int npts,
@@ -251,9 +250,7 @@ static void axis_label(const panel_def *pl, int axis, char *out, size_t n) {
   }
 }
 
-/* A gnuplot string constant: double quotes, with '"' and '\' escaped and control characters
- * replaced by spaces. */
-static void put_quoted(rs_buf *b, const char *s) {
+void rs_plots_quote(rs_buf *b, const char *s) {
   rs_buf_printf(b, "\"");
   for (; *s; s++) {
     unsigned char c = (unsigned char)*s;
@@ -341,7 +338,7 @@ static void put_panel(rs_buf *b, const panel_def *pl, const rs_plot_point *pts, 
                 "  unset arrow; unset label; unset xzeroaxis; unset y2tics; unset y2label\n"
                 "  set ytics mirror\n"
                 "  set title ");
-  put_quoted(b, pl->title);
+  rs_plots_quote(b, pl->title);
   /* The key just above the plot area, the title above the key. In the overview's fixed grid
    * the key has at most three rows (see put_script) and every title sits as high as a
    * three-row key needs, so that titles align across panels; a figure of its own has a key of
@@ -361,12 +358,12 @@ static void put_panel(rs_buf *b, const panel_def *pl, const rs_plot_point *pts, 
   rs_buf_printf(b, "  set key at graph 0.5, graph 1.02 center bottom");
   rs_buf_printf(b, "\n  set xlabel \"year\"\n  set ylabel ");
   axis_label(pl, 1, label, sizeof label);
-  put_quoted(b, label);
+  rs_plots_quote(b, label);
   rs_buf_printf(b, "\n  set yrange %s\n", pl->yrange);
   if (pl->y2title) {
     axis_label(pl, 2, label, sizeof label);
     rs_buf_printf(b, "  set ytics nomirror\n  set y2tics\n  set y2label ");
-    put_quoted(b, label);
+    rs_plots_quote(b, label);
     rs_buf_printf(b, "\n  set y2range %s\n", pl->y2range ? pl->y2range : "[*:*]");
   }
   if (pl->extra) {
@@ -399,7 +396,7 @@ static void put_panel(rs_buf *b, const panel_def *pl, const rs_plot_point *pts, 
       bprintf(title, sizeof title, "%s (%s)", info->label, info->name);
     else
       bprintf(title, sizeof title, "%s", info->label);
-    put_quoted(b, title);
+    rs_plots_quote(b, title);
     sep = ", \\\n       ";
   }
   int titled = 0;

@@ -75,4 +75,8 @@ double rs_plots_indicator_scale(int ind, char *units, size_t n);
 rs_status rs_plots_render_script(const char *plotdir, const char *name, const char *script,
                                  rs_plots_report *rep, rs_error *err);
 
+/* Append text to b as a gnuplot string constant: double quotes, '"' and '\' escaped, control
+ * characters as spaces. For every module that writes gnuplot scripts. */
+void rs_plots_quote(rs_buf *b, const char *text);
+
 #endif /* RS_PLOTS_H */

@@ -135,48 +135,6 @@ static const char *fmt_num(double x, char buf[32]) {
   return buf;
 }
 
-/* Whether a misspelt name is plausibly a typo of a candidate at edit distance d (the rule of
- * the parameter loader). */
-static bool close_enough(const char *name, size_t d) {
-  size_t len = strlen(name);
-  return d <= (len < 3 ? 1 : len < 6 ? 2 : len / 3 + 1);
-}
-
-/* The candidate closest to name, or NULL when none is close. */
-static const char *closest(const char *name, const char *const *cands, int n) {
-  const char *best = NULL;
-  size_t best_d = (size_t)-1;
-  for (int i = 0; i < n; i++) {
-    size_t d = rs_edit_distance(name, cands[i]);
-    if (d < best_d) {
-      best_d = d;
-      best = cands[i];
-    }
-  }
-  return best && close_enough(name, best_d) ? best : NULL;
-}
-
-/* "; did you mean 'X'?" or "" into buf. */
-static const char *did_you_mean(const char *suggestion, char *buf, size_t n) {
-  if (suggestion)
-    snprintf(buf, n, "; did you mean '%s'?", suggestion);
-  else
-    buf[0] = '\0';
-  return buf;
-}
-
-/* The list "a, b, c" of n names into buf. */
-static const char *name_list(const char *const *names, int n, char *buf, size_t size) {
-  size_t len = 0;
-  buf[0] = '\0';
-  for (int i = 0; i < n && len < size; i++) {
-    int w = snprintf(buf + len, size - len, "%s%s", i ? ", " : "", names[i]);
-    if (w < 0) break;
-    len += (size_t)w;
-  }
-  return buf;
-}
-
 /* The names of the indicators, for suggestions and lists. */
 static void indicator_names(const char *names[RS_NINDICATOR]) {
   for (int i = 0; i < RS_NINDICATOR; i++) names[i] = rs_indicator_info_get(i)->name;
@@ -347,8 +305,8 @@ static rs_status read_indicator(const entry_ctx *e, int fi, int *ind) {
   const char *names[RS_NINDICATOR];
   indicator_names(names);
   return field_fail(e, fi, "names an unknown indicator '%s'%s (indicators: %s)", name,
-                    did_you_mean(closest(name, names, RS_NINDICATOR), mean, sizeof mean),
-                    name_list(names, RS_NINDICATOR, list, sizeof list));
+                    rs_did_you_mean(rs_closest(name, names, RS_NINDICATOR), mean, sizeof mean),
+                    rs_name_list(names, RS_NINDICATOR, list, sizeof list));
 }
 
 /* Check that year x of field fi lies inside the run span. */
@@ -598,8 +556,8 @@ static rs_status read_entry(const load_ctx *c, const config_setting_t *es, int i
       return rs_fail(
           c->err, RS_ERR_INPUT, "%s: %s: unknown field '%s'%s (fields: %s)",
           where_of(c, m, where, sizeof where), e.who, name ? name : "?",
-          did_you_mean(name ? closest(name, field_names, NFIELD) : NULL, mean, sizeof mean),
-          name_list(field_names, NFIELD, list, sizeof list));
+          rs_did_you_mean(name ? rs_closest(name, field_names, NFIELD) : NULL, mean, sizeof mean),
+          rs_name_list(field_names, NFIELD, list, sizeof list));
     }
     e.f[fi] = m;
   }
@@ -656,15 +614,16 @@ static rs_status read_entry(const load_ctx *c, const config_setting_t *es, int i
   }
 
   /* kind and indicator */
-  const char *kinds_list = name_list(kind_names, RS_NTARGETKIND, list, sizeof list);
+  const char *kinds_list = rs_name_list(kind_names, RS_NTARGETKIND, list, sizeof list);
   if (!e.f[F_KIND]) return entry_fail(&e, "has no kind = \"...\"; (kinds: %s)", kinds_list);
   char word[WORD_MAX];
   if ((st = read_string(&e, F_KIND, word, sizeof word)) != RS_OK) return st;
   int k = kind_find(word);
   if (k < 0)
-    return field_fail(&e, F_KIND, "names an unknown kind '%s'%s (kinds: %s)", word,
-                      did_you_mean(closest(word, kind_names, RS_NTARGETKIND), mean, sizeof mean),
-                      kinds_list);
+    return field_fail(
+        &e, F_KIND, "names an unknown kind '%s'%s (kinds: %s)", word,
+        rs_did_you_mean(rs_closest(word, kind_names, RS_NTARGETKIND), mean, sizeof mean),
+        kinds_list);
   t->kind = k;
   if (!e.f[F_INDICATOR]) return entry_fail(&e, "has no indicator = \"...\";");
   if ((st = read_indicator(&e, F_INDICATOR, &t->indicator)) != RS_OK) return st;
@@ -796,7 +755,7 @@ static rs_status read_root(const load_ctx *c, const config_t *cfg, rs_targets *t
                    "%s: unknown setting '%s'%s (a target file holds one list: targets = ( { ... "
                    "}, ... );)",
                    where_of(c, m, where, sizeof where), name ? name : "?",
-                   did_you_mean(name ? closest(name, roots, 1) : NULL, mean, sizeof mean));
+                   rs_did_you_mean(name ? rs_closest(name, roots, 1) : NULL, mean, sizeof mean));
   }
   if (!list)
     return rs_fail(c->err, RS_ERR_INPUT, "%s: no list 'targets = ( { id = \"...\"; ... }, ... );'",

@@ -277,6 +277,44 @@ size_t rs_edit_distance(const char *a, const char *b) {
   return row[lb];
 }
 
+/* Whether a misspelt name is plausibly a typo of a candidate at edit distance d. */
+static int close_enough(const char *name, size_t d) {
+  size_t len = strlen(name);
+  return d <= (len < 3 ? 1 : len < 6 ? 2 : len / 3 + 1);
+}
+
+const char *rs_closest(const char *name, const char *const *cands, int n) {
+  const char *best = NULL;
+  size_t best_d = (size_t)-1;
+  for (int i = 0; i < n; i++) {
+    size_t d = rs_edit_distance(name, cands[i]);
+    if (d < best_d) {
+      best_d = d;
+      best = cands[i];
+    }
+  }
+  return best && close_enough(name, best_d) ? best : NULL;
+}
+
+const char *rs_did_you_mean(const char *suggestion, char *buf, size_t n) {
+  if (suggestion)
+    snprintf(buf, n, "; did you mean '%s'?", suggestion);
+  else
+    buf[0] = '\0';
+  return buf;
+}
+
+const char *rs_name_list(const char *const *names, int n, char *buf, size_t size) {
+  size_t len = 0;
+  buf[0] = '\0';
+  for (int i = 0; i < n && len < size; i++) {
+    int w = snprintf(buf + len, size - len, "%s%s", i ? ", " : "", names[i]);
+    if (w < 0) break;
+    len += (size_t)w;
+  }
+  return buf;
+}
+
 void rs_buf_init(rs_buf *b) {
   memset(b, 0, sizeof *b);
 }
@@ -315,6 +353,19 @@ void rs_buf_printf(rs_buf *b, const char *fmt, ...) {
   va_start(ap, fmt);
   rs_buf_vprintf(b, fmt, ap);
   va_end(ap);
+}
+
+void rs_buf_md_cell(rs_buf *b, const char *text) {
+  for (const char *s = text; *s; s++) {
+    if (*s == '|')
+      rs_buf_printf(b, "\\|");
+    else if (*s == '`')
+      rs_buf_printf(b, "'");
+    else if (*s == '\n' || *s == '\r')
+      rs_buf_printf(b, " ");
+    else
+      rs_buf_printf(b, "%c", *s);
+  }
 }
 
 const char *rs_format_double(double x, char buf[32]) {

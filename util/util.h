@@ -66,6 +66,13 @@ rs_status rs_sha256_file(const char *path, char hex[65], rs_error *err);
 
 /* Levenshtein distance between two strings (for "did you mean" suggestions). */
 size_t rs_edit_distance(const char *a, const char *b);
+/* The candidate closest to a misspelt name by edit distance, or NULL when none is plausibly a
+ * typo of it (at most a third of the name wrong). */
+const char *rs_closest(const char *name, const char *const *cands, int n);
+/* "; did you mean 'X'?" for a suggestion, "" for NULL, into buf of size n. */
+const char *rs_did_you_mean(const char *suggestion, char *buf, size_t n);
+/* The list "a, b, c" of n names into buf of size size. */
+const char *rs_name_list(const char *const *names, int n, char *buf, size_t size);
 
 /* A growable string buffer. rs_buf_free(NULL-initialised buffer) is a no-op. */
 typedef struct rs_buf {
@@ -78,6 +85,9 @@ void rs_buf_init(rs_buf *b);
 void rs_buf_free(rs_buf *b);
 void rs_buf_printf(rs_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void rs_buf_vprintf(rs_buf *b, const char *fmt, va_list ap);
+/* Text for a cell of a Markdown table: '|' escaped, backquotes as quotes, line breaks as
+ * spaces. */
+void rs_buf_md_cell(rs_buf *b, const char *text);
 
 /* Format a double so that reading it back with strtod gives the same bits ("%.17g", trimmed to
  * the shortest representation that round-trips). buf must hold at least 32 bytes. Always
