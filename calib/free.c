@@ -16,12 +16,12 @@ static rs_status read_number(const char *path, config_setting_t *entry, const ch
                              double *out, int *found, rs_error *err) {
   config_setting_t *s = config_setting_get_member(entry, field);
   *found = s != NULL;
-  if (!s) return RS_OK;
-  int type = config_setting_type(s);
-  if (type != CONFIG_TYPE_INT && type != CONFIG_TYPE_INT64 && type != CONFIG_TYPE_FLOAT)
-    return rs_fail(err, RS_ERR_INPUT, "%s:%d: '%s' must be a number", path,
-                   (int)config_setting_source_line(s), field);
-  *out = config_setting_get_float(s);
+  if (s && !rs_params_setting_number(s, out)) {
+    char what[300];
+    return rs_fail(err, RS_ERR_INPUT, "%s:%d: '%s' must be a number, found %s", path,
+                   (int)config_setting_source_line(s), field,
+                   rs_params_setting_describe(s, what, sizeof what));
+  }
   return RS_OK;
 }
 

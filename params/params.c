@@ -75,33 +75,6 @@ static const group_title group_titles[] = {
 
 /* ---------------------------------------------------------------- small helpers */
 
-/* x in its shortest form that reads back to the same double, but without an exponent for round
- * numbers (years: "2000", not "2e+03"). float_look: always a '.' or an exponent, for files
- * (rs_format_double), else the "%g" style for messages ("5", "0.01", "1e-06"). */
-static const char *fmt_plain(double x, bool float_look, char buf[32]) {
-  if (float_look) {
-    rs_format_double(x, buf);
-  } else {
-    for (int prec = 1; prec <= 17; prec++) {
-      snprintf(buf, 32, "%.*g", prec, x);
-      if (strtod(buf, NULL) == x) break;
-    }
-  }
-  if (strchr(buf, 'e') && fabs(x) >= 1.0 && fabs(x) < 1e15 && x == floor(x))
-    snprintf(buf, 32, float_look ? "%.1f" : "%.0f", x);
-  return buf;
-}
-
-/* For messages: "5", "0.01", "2000", "1e-06". */
-static const char *fmt_num(double x, char buf[32]) {
-  return fmt_plain(x, false, buf);
-}
-
-/* For files: "5.0", "0.01", "2000.0", "1e-06"; reads back bit for bit. */
-static const char *fmt_double(double x, char buf[32]) {
-  return fmt_plain(x, true, buf);
-}
-
 /* Bitwise equality of doubles (so -0.0 != 0.0 and NaN == NaN: "would the file change?"). */
 static bool same_double(double a, double b) {
   return memcmp(&a, &b, sizeof a) == 0;
@@ -209,11 +182,11 @@ static rs_status check_scalar_value(const char *where, int id, double x, rs_erro
     return rs_fail(err, RS_ERR_INPUT, "%s: setting '%s' is not a finite number", where, pi->name);
   if (pi->type == RS_T_INT && x != floor(x))
     return rs_fail(err, RS_ERR_INPUT, "%s: setting '%s' expects an integer (%s), found %s", where,
-                   pi->name, pi->units, fmt_num(x, b1));
+                   pi->name, pi->units, rs_format_number(x, b1));
   if (x < pi->lower || x > pi->upper)
     return rs_fail(err, RS_ERR_INPUT, "%s: setting '%s' = %s is outside its bounds [%s, %s] (%s)",
-                   where, pi->name, fmt_num(x, b1), fmt_num(pi->lower, b2), fmt_num(pi->upper, b3),
-                   pi->units);
+                   where, pi->name, rs_format_number(x, b1), rs_format_number(pi->lower, b2),
+                   rs_format_number(pi->upper, b3), pi->units);
   return RS_OK;
 }
 
@@ -241,8 +214,9 @@ static rs_status check_magnitude(const char *where, const rs_event *ev, rs_error
     return rs_fail(err, RS_ERR_INPUT,
                    "%s: event '%s': magnitude %s is outside the bounds [%s, %s] of channel '%s' "
                    "(%s)",
-                   where, ev->name, fmt_num(ev->magnitude, b1), fmt_num(ci->lower, b2),
-                   fmt_num(ci->upper, b3), ci->name, ci->units);
+                   where, ev->name, rs_format_number(ev->magnitude, b1),
+                   rs_format_number(ci->lower, b2), rs_format_number(ci->upper, b3), ci->name,
+                   ci->units);
   return RS_OK;
 }
 
@@ -306,8 +280,7 @@ static rs_origin origin_of(load_ctx *c, const config_setting_t *s) {
   return o;
 }
 
-/* The number in s into *x; false if s is not a number. */
-static bool number_of(const config_setting_t *s, double *x) {
+bool rs_params_setting_number(const config_setting_t *s, double *x) {
   switch (config_setting_type(s)) {
     case CONFIG_TYPE_INT:
       *x = (double)config_setting_get_int(s);
@@ -323,19 +296,18 @@ static bool number_of(const config_setting_t *s, double *x) {
   }
 }
 
-/* What s is, for "expected ..., found ..." messages. */
-static const char *describe(const config_setting_t *s, char *buf, size_t n) {
+const char *rs_params_setting_describe(const config_setting_t *s, char *buf, size_t n) {
   char num[32];
   double x = 0.0;
   switch (config_setting_type(s)) {
     case CONFIG_TYPE_INT:
     case CONFIG_TYPE_INT64:
     case CONFIG_TYPE_FLOAT:
-      number_of(s, &x);
-      snprintf(buf, n, "the number %s", fmt_num(x, num));
+      rs_params_setting_number(s, &x);
+      snprintf(buf, n, "the number %s", rs_format_number(x, num));
       break;
     case CONFIG_TYPE_STRING:
-      snprintf(buf, n, "the string \"%s\"", config_setting_get_string(s));
+      snprintf(buf, n, "the string \"%.*s\"", WORD_MAX, config_setting_get_string(s));
       break;
     case CONFIG_TYPE_BOOL:
       snprintf(buf, n, "the boolean %s", config_setting_get_bool(s) ? "true" : "false");
@@ -371,14 +343,14 @@ static rs_status apply_scalar(load_ctx *c, int id, const config_setting_t *s) {
                      "%s: setting '%s' expects one of the words %s (a string in quotes), found %s",
                      where, pi->name,
                      enum_choices(id, NULL, list, sizeof list, &sug, sbuf, sizeof sbuf),
-                     describe(s, found, sizeof found));
+                     rs_params_setting_describe(s, found, sizeof found));
     }
     if ((st = enum_value(where, id, config_setting_get_string(s), &x, c->err)) != RS_OK) return st;
   } else {
-    if (!number_of(s, &x))
+    if (!rs_params_setting_number(s, &x))
       return rs_fail(c->err, RS_ERR_INPUT, "%s: setting '%s' expects %s (%s), found %s", where,
                      pi->name, pi->type == RS_T_INT ? "an integer" : "a number", pi->units,
-                     describe(s, found, sizeof found));
+                     rs_params_setting_describe(s, found, sizeof found));
     if ((st = check_scalar_value(where, id, x, c->err)) != RS_OK) return st;
   }
   c->p->v[id] = x;
@@ -391,9 +363,10 @@ static rs_status apply_group(load_ctx *c, const config_setting_t *gs) {
   const char *group = config_setting_name(gs);
   char where[LOC_MAX], found[WORD_MAX + 32];
   if (!config_setting_is_group(gs))
-    return rs_fail(
-        c->err, RS_ERR_INPUT, "%s: '%s' expects a group of settings (%s = { ... };), found %s",
-        where_of(c, gs, where, sizeof where), group, group, describe(gs, found, sizeof found));
+    return rs_fail(c->err, RS_ERR_INPUT,
+                   "%s: '%s' expects a group of settings (%s = { ... };), found %s",
+                   where_of(c, gs, where, sizeof where), group, group,
+                   rs_params_setting_describe(gs, found, sizeof found));
   int n = config_setting_length(gs);
   for (int i = 0; i < n; i++) {
     const config_setting_t *m = config_setting_get_elem(gs, (unsigned)i);
@@ -424,7 +397,7 @@ static rs_status apply_table(load_ctx *c, int k, const config_setting_t *s) {
     return rs_fail(c->err, RS_ERR_INPUT,
                    "%s: table '%s' expects a list of [year, value] points, e.g. "
                    "( [1955.0, 0.01], [1973.0, 0.02] ), found %s",
-                   where, ti->name, describe(s, found, sizeof found));
+                   where, ti->name, rs_params_setting_describe(s, found, sizeof found));
   int n = config_setting_length(s);
   if (n < 1 || n > RS_TABLE_MAX)
     return rs_fail(c->err, RS_ERR_INPUT, "%s: table '%s' needs 1 to %d points, has %d", where,
@@ -445,22 +418,24 @@ static rs_status apply_table(load_ctx *c, int k, const config_setting_t *s) {
       ys = config_setting_get_elem(pt, 0);
       vs = config_setting_get_elem(pt, 1);
     }
-    if (!ys || !vs || !number_of(ys, &tab.t[j]) || !number_of(vs, &tab.v[j]))
+    if (!ys || !vs || !rs_params_setting_number(ys, &tab.t[j]) ||
+        !rs_params_setting_number(vs, &tab.v[j]))
       return rs_fail(c->err, RS_ERR_INPUT,
                      "%s: table '%s' point %d expects [year, value] (two numbers), found %s", where,
-                     ti->name, j + 1, describe(pt, found, sizeof found));
+                     ti->name, j + 1, rs_params_setting_describe(pt, found, sizeof found));
     if (!isfinite(tab.t[j]) || !isfinite(tab.v[j]))
       return rs_fail(c->err, RS_ERR_INPUT, "%s: table '%s' point %d is not finite", where, ti->name,
                      j + 1);
     if (j > 0 && !(tab.t[j] > tab.t[j - 1]))
       return rs_fail(c->err, RS_ERR_INPUT,
                      "%s: table '%s': years must increase, but point %d (%s) follows %s", where,
-                     ti->name, j + 1, fmt_num(tab.t[j], b1), fmt_num(tab.t[j - 1], b2));
+                     ti->name, j + 1, rs_format_number(tab.t[j], b1),
+                     rs_format_number(tab.t[j - 1], b2));
     if (tab.v[j] < ti->lower || tab.v[j] > ti->upper)
       return rs_fail(c->err, RS_ERR_INPUT,
                      "%s: table '%s' value %s in %s is outside its bounds [%s, %s] (%s)", where,
-                     ti->name, fmt_num(tab.v[j], b1), fmt_num(tab.t[j], b2), fmt_num(ti->lower, b3),
-                     fmt_num(ti->upper, b4), ti->units);
+                     ti->name, rs_format_number(tab.v[j], b1), rs_format_number(tab.t[j], b2),
+                     rs_format_number(ti->lower, b3), rs_format_number(ti->upper, b4), ti->units);
   }
   c->p->tables[k] = tab;
   c->prov->table[k] = origin_of(c, s);
@@ -473,7 +448,8 @@ static rs_status apply_tables(load_ctx *c, const config_setting_t *s) {
     return rs_fail(c->err, RS_ERR_INPUT,
                    "%s: 'tables' expects a group (tables = { g_f = ( [1955.0, 0.008], ... ); };), "
                    "found %s",
-                   where_of(c, s, where, sizeof where), describe(s, found, sizeof found));
+                   where_of(c, s, where, sizeof where),
+                   rs_params_setting_describe(s, found, sizeof found));
   const char *names[RS_NTABLE];
   for (int k = 0; k < RS_NTABLE; k++) names[k] = rs_table_info_get(k)->name;
   int n = config_setting_length(s);
@@ -506,7 +482,7 @@ static rs_status read_event_field(load_ctx *c, rs_event *ev, int fi, const confi
       if (type != CONFIG_TYPE_BOOL)
         return rs_fail(c->err, RS_ERR_INPUT,
                        "%s: event '%s': 'enabled' expects true or false, found %s", where, ev->name,
-                       describe(f, found, sizeof found));
+                       rs_params_setting_describe(f, found, sizeof found));
       ev->enabled = config_setting_get_bool(f) != 0;
       return RS_OK;
     case RS_EF_SHAPE:
@@ -515,7 +491,7 @@ static rs_status read_event_field(load_ctx *c, rs_event *ev, int fi, const confi
         return rs_fail(c->err, RS_ERR_INPUT,
                        "%s: event '%s': '%s' expects a name in quotes, e.g. %s, found %s", where,
                        ev->name, field_names[fi], fi == RS_EF_SHAPE ? "\"pulse\"" : "\"tfp\"",
-                       describe(f, found, sizeof found));
+                       rs_params_setting_describe(f, found, sizeof found));
       const char *word = config_setting_get_string(f);
       if (fi == RS_EF_SHAPE) {
         int shape = rs_shape_find(word);
@@ -530,11 +506,11 @@ static rs_status read_event_field(load_ctx *c, rs_event *ev, int fi, const confi
     }
     default: {
       double x;
-      if (!number_of(f, &x))
+      if (!rs_params_setting_number(f, &x))
         return rs_fail(c->err, RS_ERR_INPUT, "%s: event '%s': '%s' expects a number (%s), found %s",
                        where, ev->name, field_names[fi],
                        fi == RS_EF_MAGNITUDE ? "channel units" : "yr",
-                       describe(f, found, sizeof found));
+                       rs_params_setting_describe(f, found, sizeof found));
       if (!isfinite(x))
         return rs_fail(c->err, RS_ERR_INPUT, "%s: event '%s': '%s' is not a finite number", where,
                        ev->name, field_names[fi]);
@@ -564,7 +540,7 @@ static rs_status apply_event(load_ctx *c, const config_setting_t *es) {
     return rs_fail(c->err, RS_ERR_INPUT,
                    "%s: event '%s' expects a group (%s = { shape = \"pulse\"; channel = \"tfp\"; "
                    "start = 1973.8; end = 1975.0; magnitude = 0.02; };), found %s",
-                   where, name, name, describe(es, found, sizeof found));
+                   where, name, name, rs_params_setting_describe(es, found, sizeof found));
   rs_params *p = c->p;
   int idx = rs_params_find_event(p, name);
   rs_event ev;
@@ -642,7 +618,8 @@ static rs_status apply_event(load_ctx *c, const config_setting_t *es) {
                      rs_shape_name(ev.shape));
     return rs_fail(c->err, RS_ERR_INPUT,
                    "%s: event '%s': a %s needs end > start (start = %s, end = %s)", where, name,
-                   rs_shape_name(ev.shape), fmt_num(ev.start, b1), fmt_num(ev.end, b2));
+                   rs_shape_name(ev.shape), rs_format_number(ev.start, b1),
+                   rs_format_number(ev.end, b2));
   }
   at = given[RS_EF_MAGNITUDE] ? given[RS_EF_MAGNITUDE]
        : given[RS_EF_CHANNEL] ? given[RS_EF_CHANNEL]
@@ -661,7 +638,8 @@ static rs_status apply_events(load_ctx *c, const config_setting_t *s) {
     return rs_fail(c->err, RS_ERR_INPUT,
                    "%s: 'events' expects a group (events = { oil1 = { enabled = false; }; };), "
                    "found %s",
-                   where_of(c, s, where, sizeof where), describe(s, found, sizeof found));
+                   where_of(c, s, where, sizeof where),
+                   rs_params_setting_describe(s, found, sizeof found));
   int n = config_setting_length(s);
   for (int i = 0; i < n; i++) {
     const config_setting_t *es = config_setting_get_elem(s, (unsigned)i);
@@ -852,7 +830,7 @@ static rs_status read_chain(chain *ch, const char *path, rs_error *err) {
         config_setting_type(b) == CONFIG_TYPE_STRING ? config_setting_get_string(b) : NULL;
     if (!rel || !rel[0])
       return rs_fail(err, RS_ERR_INPUT, "%s:%d: 'base' expects a file name in quotes, found %s",
-                     ch->opened[i], line, describe(b, found, sizeof found));
+                     ch->opened[i], line, rs_params_setting_describe(b, found, sizeof found));
     char dir[RS_PATH_MAX];
     rs_dirname(ch->opened[i], dir, sizeof dir);
     if (strlen(dir) + strlen(rel) + 2 > RS_PATH_MAX)
@@ -1154,7 +1132,7 @@ static const char *value_text(int id, double x, char *buf, size_t n) {
   } else if (pi->type == RS_T_INT && x == floor(x) && fabs(x) < 9.2e18) {
     snprintf(buf, n, "%.0f%s", x, fabs(x) > (double)INT_MAX ? "L" : "");
   } else {
-    snprintf(buf, n, "%s", fmt_double(x, num));
+    snprintf(buf, n, "%s", rs_format_double(x, num));
   }
   return buf;
 }
@@ -1170,8 +1148,8 @@ static const char *range_text(int id, char *buf, size_t n) {
              enum_choices(id, NULL, list, sizeof list, &sug, sbuf, sizeof sbuf));
   } else {
     snprintf(buf, n, "%s, %sin [%s, %s]", units_text(pi->units),
-             pi->type == RS_T_INT ? "an integer " : "", fmt_num(pi->lower, lo),
-             fmt_num(pi->upper, hi));
+             pi->type == RS_T_INT ? "an integer " : "", rs_format_number(pi->lower, lo),
+             rs_format_number(pi->upper, hi));
   }
   return buf;
 }
@@ -1283,7 +1261,7 @@ static void put_tables(rs_buf *b, const rs_params *p, const rs_provenance *prov,
     if (!first) rs_buf_printf(b, "\n");
     first = false;
     snprintf(text, sizeof text, "%s (%s, values in [%s, %s])", ti->meaning, units_text(ti->units),
-             fmt_num(ti->lower, lo), fmt_num(ti->upper, hi));
+             rs_format_number(ti->lower, lo), rs_format_number(ti->upper, hi));
     put_comment(b, 2, 0, text);
     snprintf(text, sizeof text, "source: %s", ti->source);
     put_comment(b, 2, 2, text);
@@ -1292,8 +1270,8 @@ static void put_tables(rs_buf *b, const rs_params *p, const rs_provenance *prov,
     put_code(b, 2, code, from[0] ? from + 2 : NULL);
     for (int j = 0; j < tab->n; j++) {
       char t[32], v[32];
-      rs_buf_printf(b, "    [%s, %s]%s\n", fmt_double(tab->t[j], t), fmt_double(tab->v[j], v),
-                    j + 1 < tab->n ? "," : "");
+      rs_buf_printf(b, "    [%s, %s]%s\n", rs_format_double(tab->t[j], t),
+                    rs_format_double(tab->v[j], v), j + 1 < tab->n ? "," : "");
     }
     rs_buf_printf(b, "  );\n");
   }
@@ -1319,18 +1297,18 @@ static void put_field(rs_buf *b, const rs_event *ev, int fi, const rs_origin *eo
       what = ci ? ci->meaning : "";
       break;
     case RS_EF_START:
-      snprintf(code, sizeof code, "start = %s;", fmt_double(ev->start, num));
+      snprintf(code, sizeof code, "start = %s;", rs_format_double(ev->start, num));
       what = "yr";
       break;
     case RS_EF_END:
-      snprintf(code, sizeof code, "end = %s;", fmt_double(ev->end, num));
+      snprintf(code, sizeof code, "end = %s;", rs_format_double(ev->end, num));
       what = "yr";
       break;
     default:
-      snprintf(code, sizeof code, "magnitude = %s;", fmt_double(ev->magnitude, num));
+      snprintf(code, sizeof code, "magnitude = %s;", rs_format_double(ev->magnitude, num));
       if (ci) {
         snprintf(range, sizeof range, "%s, in [%s, %s]", units_text(ci->units),
-                 fmt_num(ci->lower, lo), fmt_num(ci->upper, hi));
+                 rs_format_number(ci->lower, lo), rs_format_number(ci->upper, hi));
         what = range;
       }
       break;
@@ -1377,7 +1355,7 @@ static void put_events_banner(rs_buf *b, bool full) {
     const rs_channel_info *ci = rs_channel_info_get(ch);
     char lo[32], hi[32];
     rs_buf_printf(b, "#   %-13s %s in [%s, %s]: %s\n", ci->name, units_text(ci->units),
-                  fmt_num(ci->lower, lo), fmt_num(ci->upper, hi), ci->meaning);
+                  rs_format_number(ci->lower, lo), rs_format_number(ci->upper, hi), ci->meaning);
   }
 }
 

@@ -5,6 +5,7 @@
 #ifndef RS_PARAMS_H
 #define RS_PARAMS_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "model.h"
@@ -95,6 +96,15 @@ rs_status rs_params_write_scenario(FILE *fp, const rs_params *p, const rs_params
                                    const char *base_ref, const char *header,
                                    const char *(*comment)(int id, void *user), void *user,
                                    rs_error *err);
+
+/* Helpers for the other readers of libconfig files (targets, free sets), so that every file of
+ * relsim reads numbers and describes wrong values the same way. s is libconfig's
+ * config_setting_t. */
+struct config_setting_t;
+/* The number in s (int, int64 or float) into *x; false if s is not a number. */
+bool rs_params_setting_number(const struct config_setting_t *s, double *x);
+/* What s is, for "expected ..., found ..." messages: "the number 5", "the string \"x\"", ... */
+const char *rs_params_setting_describe(const struct config_setting_t *s, char *buf, size_t n);
 
 /* "libconfig 1.5.0": the version of the libconfig headers relsim was built with. */
 const char *rs_params_libconfig_version(void);

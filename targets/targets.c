@@ -34,6 +34,7 @@
 
 #include <libconfig.h> /* config_read_file, config_setting_*: libconfig 1.5 */
 
+#include "params.h"
 #include "targets.h"
 
 /* ---------------------------------------------------------------- constants */
@@ -124,17 +125,6 @@ static int field_find(const char *name) {
   return -1;
 }
 
-/* For messages: "5", "0.01", "1955", "1e-06": the shortest form that reads back the same. */
-static const char *fmt_num(double x, char buf[32]) {
-  for (int prec = 1; prec <= 17; prec++) {
-    snprintf(buf, 32, "%.*g", prec, x);
-    if (strtod(buf, NULL) == x) break;
-  }
-  if (strchr(buf, 'e') && fabs(x) >= 1.0 && fabs(x) < 1e15 && x == floor(x))
-    snprintf(buf, 32, "%.0f", x);
-  return buf;
-}
-
 /* The names of the indicators, for suggestions and lists. */
 static void indicator_names(const char *names[RS_NINDICATOR]) {
   for (int i = 0; i < RS_NINDICATOR; i++) names[i] = rs_indicator_info_get(i)->name;
@@ -168,56 +158,6 @@ typedef struct load_ctx {
 static const char *where_of(const load_ctx *c, const config_setting_t *s, char *buf, size_t n) {
   const char *file = config_setting_source_file(s);
   snprintf(buf, n, "%s:%d", file ? file : c->path, (int)config_setting_source_line(s));
-  return buf;
-}
-
-/* The number in s into *x; false if s is not a number. */
-static bool number_of(const config_setting_t *s, double *x) {
-  switch (config_setting_type(s)) {
-    case CONFIG_TYPE_INT:
-      *x = (double)config_setting_get_int(s);
-      return true;
-    case CONFIG_TYPE_INT64:
-      *x = (double)config_setting_get_int64(s);
-      return true;
-    case CONFIG_TYPE_FLOAT:
-      *x = config_setting_get_float(s);
-      return true;
-    default:
-      return false;
-  }
-}
-
-/* What s is, for "expected ..., found ..." messages. */
-static const char *describe(const config_setting_t *s, char *buf, size_t n) {
-  char num[32];
-  double x = 0.0;
-  switch (config_setting_type(s)) {
-    case CONFIG_TYPE_INT:
-    case CONFIG_TYPE_INT64:
-    case CONFIG_TYPE_FLOAT:
-      number_of(s, &x);
-      snprintf(buf, n, "the number %s", fmt_num(x, num));
-      break;
-    case CONFIG_TYPE_STRING:
-      snprintf(buf, n, "the string \"%.*s\"", WORD_MAX, config_setting_get_string(s));
-      break;
-    case CONFIG_TYPE_BOOL:
-      snprintf(buf, n, "the boolean %s", config_setting_get_bool(s) ? "true" : "false");
-      break;
-    case CONFIG_TYPE_GROUP:
-      snprintf(buf, n, "a group { ... }");
-      break;
-    case CONFIG_TYPE_ARRAY:
-      snprintf(buf, n, "an array [ ... ]");
-      break;
-    case CONFIG_TYPE_LIST:
-      snprintf(buf, n, "a list ( ... )");
-      break;
-    default:
-      snprintf(buf, n, "an empty value");
-      break;
-  }
   return buf;
 }
 
@@ -261,7 +201,7 @@ static rs_status read_string(const entry_ctx *e, int fi, char *buf, size_t n) {
   const config_setting_t *s = e->f[fi];
   if (config_setting_type(s) != CONFIG_TYPE_STRING)
     return field_fail(e, fi, "expects a string in quotes, found %s",
-                      describe(s, found, sizeof found));
+                      rs_params_setting_describe(s, found, sizeof found));
   const char *v = config_setting_get_string(s);
   if (strlen(v) >= n)
     return field_fail(e, fi, "is too long (%zu characters, at most %zu)", strlen(v), n - 1);
@@ -272,8 +212,9 @@ static rs_status read_string(const entry_ctx *e, int fi, char *buf, size_t n) {
 /* A finite number field into *x. */
 static rs_status read_number(const entry_ctx *e, int fi, double *x) {
   char found[WORD_MAX + 32];
-  if (!number_of(e->f[fi], x))
-    return field_fail(e, fi, "expects a number, found %s", describe(e->f[fi], found, sizeof found));
+  if (!rs_params_setting_number(e->f[fi], x))
+    return field_fail(e, fi, "expects a number, found %s",
+                      rs_params_setting_describe(e->f[fi], found, sizeof found));
   if (!isfinite(*x)) return field_fail(e, fi, "is not a finite number");
   return RS_OK;
 }
@@ -288,9 +229,9 @@ static rs_status read_pair(const entry_ctx *e, int fi, double *a, double *b) {
     sa = config_setting_get_elem(s, 0);
     sb = config_setting_get_elem(s, 1);
   }
-  if (!sa || !sb || !number_of(sa, a) || !number_of(sb, b))
+  if (!sa || !sb || !rs_params_setting_number(sa, a) || !rs_params_setting_number(sb, b))
     return field_fail(e, fi, "expects two years [Y1, Y2], found %s",
-                      describe(s, found, sizeof found));
+                      rs_params_setting_describe(s, found, sizeof found));
   if (!isfinite(*a) || !isfinite(*b)) return field_fail(e, fi, "holds a year that is not finite");
   return RS_OK;
 }
@@ -313,8 +254,9 @@ static rs_status read_indicator(const entry_ctx *e, int fi, int *ind) {
 static rs_status check_year(const entry_ctx *e, int fi, double x) {
   char b1[32], b2[32], b3[32];
   if (x < e->c->y0 || x > e->c->y1)
-    return field_fail(e, fi, "gives the year %s, outside the run span %s-%s", fmt_num(x, b1),
-                      fmt_num(e->c->y0, b2), fmt_num(e->c->y1, b3));
+    return field_fail(e, fi, "gives the year %s, outside the run span %s-%s",
+                      rs_format_number(x, b1), rs_format_number(e->c->y0, b2),
+                      rs_format_number(e->c->y1, b3));
   return RS_OK;
 }
 
@@ -432,17 +374,19 @@ static rs_status read_series_file(const load_ctx *c, rs_target *t, const char *w
     }
     if (v[0] < c->y0 || v[0] > c->y1) {
       st = rs_fail(err, RS_ERR_INPUT, "%s:%d: year %s is outside the run span %s-%s (%s)", path,
-                   lineno, fmt_num(v[0], b1), fmt_num(c->y0, b2), fmt_num(c->y1, b3), ctx);
+                   lineno, rs_format_number(v[0], b1), rs_format_number(c->y0, b2),
+                   rs_format_number(c->y1, b3), ctx);
       goto done;
     }
     if (t->npoints > 0 && !(v[0] > t->sx[t->npoints - 1])) {
       st = rs_fail(err, RS_ERR_INPUT, "%s:%d: years must increase, but %s follows %s (%s)", path,
-                   lineno, fmt_num(v[0], b1), fmt_num(t->sx[t->npoints - 1], b2), ctx);
+                   lineno, rs_format_number(v[0], b1), rs_format_number(t->sx[t->npoints - 1], b2),
+                   ctx);
       goto done;
     }
     if (ncol == 3 && !(v[2] > 0.0)) {
       st = rs_fail(err, RS_ERR_INPUT, "%s:%d: sd must be positive, found %s (%s)", path, lineno,
-                   fmt_num(v[2], b1), ctx);
+                   rs_format_number(v[2], b1), ctx);
       goto done;
     }
     if (push_point(t, &cap, v[0], v[1], v[2], ncol == 3) != RS_OK) {
@@ -510,8 +454,8 @@ static rs_status read_model_years(const entry_ctx *e, rs_target *t, int k) {
   if (k != RS_TK_ORDER && (strict ? !(t->year < t->year2) : !(t->year <= t->year2)))
     return field_fail(e, fi, "must run forward in time (%s %s %s), found [%s, %s]",
                       fi == F_YEARS ? "FROM" : "Y1",
-                      strict ? "<" : "<=", fi == F_YEARS ? "TO" : "Y2", fmt_num(t->year, b1),
-                      fmt_num(t->year2, b2));
+                      strict ? "<" : "<=", fi == F_YEARS ? "TO" : "Y2",
+                      rs_format_number(t->year, b1), rs_format_number(t->year2, b2));
   return RS_OK;
 }
 
@@ -536,7 +480,7 @@ static rs_status read_entry(const load_ctx *c, const config_setting_t *es, int i
   t->weight = 1.0;
   if (!config_setting_is_group(es))
     return entry_fail(&e, "expects a group { id = \"...\"; kind = \"...\"; ... }, found %s",
-                      describe(es, found, sizeof found));
+                      rs_params_setting_describe(es, found, sizeof found));
 
   /* Name the entry by its id in messages from here on, when it has a usable one. */
   const config_setting_t *ids = config_setting_get_member(es, "id");
@@ -578,7 +522,7 @@ static rs_status read_entry(const load_ctx *c, const config_setting_t *es, int i
   if (e.f[F_MODELLED]) {
     if (config_setting_type(e.f[F_MODELLED]) != CONFIG_TYPE_BOOL)
       return field_fail(&e, F_MODELLED, "expects true or false, found %s",
-                        describe(e.f[F_MODELLED], found, sizeof found));
+                        rs_params_setting_describe(e.f[F_MODELLED], found, sizeof found));
     t->modelled = config_setting_get_bool(e.f[F_MODELLED]) ? 1 : 0;
   }
   static const int text_fields[3] = {F_SECTION, F_QUOTE, F_PAPER_VALUE};
@@ -649,7 +593,7 @@ static rs_status read_entry(const load_ctx *c, const config_setting_t *es, int i
       return entry_fail(&e,
                         "compares '%s' in %s with itself; give years = [Y_LHS, Y_RHS] or "
                         "another indicator",
-                        indicator_name(t->indicator), fmt_num(t->year, b1));
+                        indicator_name(t->indicator), rs_format_number(t->year, b1));
   }
 
   /* value or range */
@@ -674,7 +618,7 @@ static rs_status read_entry(const load_ctx *c, const config_setting_t *es, int i
         return field_fail(&e, e.f[F_UPPER] ? F_UPPER : F_LOWER,
                           "does not leave a range: lower %s, upper %s (use value = for one "
                           "number)",
-                          fmt_num(t->lower, b1), fmt_num(t->upper, b2));
+                          rs_format_number(t->lower, b1), rs_format_number(t->upper, b2));
     }
   } else if (k == RS_TK_ORDER) {
     t->lower = -(double)INFINITY; /* accepted range of I(year) - O(year2) */
@@ -688,7 +632,7 @@ static rs_status read_entry(const load_ctx *c, const config_setting_t *es, int i
   if (e.f[F_SCALE]) {
     if ((st = read_number(&e, F_SCALE, &t->scale)) != RS_OK) return st;
     if (!(t->scale > 0.0))
-      return field_fail(&e, F_SCALE, "must be positive, found %s", fmt_num(t->scale, b1));
+      return field_fail(&e, F_SCALE, "must be positive, found %s", rs_format_number(t->scale, b1));
   } else if (k != RS_TK_SERIES) {
     return entry_fail(&e,
                       "has no scale = S; (the misfit a user would accept, in the indicator's "
@@ -702,12 +646,14 @@ static rs_status read_entry(const load_ctx *c, const config_setting_t *es, int i
                         "indicators that counts as one scale when they never cross)");
     if ((st = read_number(&e, F_SCALE_GAP, &t->scale_gap)) != RS_OK) return st;
     if (!(t->scale_gap > 0.0))
-      return field_fail(&e, F_SCALE_GAP, "must be positive, found %s", fmt_num(t->scale_gap, b1));
+      return field_fail(&e, F_SCALE_GAP, "must be positive, found %s",
+                        rs_format_number(t->scale_gap, b1));
   }
   if (e.f[F_WEIGHT]) {
     if ((st = read_number(&e, F_WEIGHT, &t->weight)) != RS_OK) return st;
     if (!(t->weight >= 0.0))
-      return field_fail(&e, F_WEIGHT, "must not be negative, found %s", fmt_num(t->weight, b1));
+      return field_fail(&e, F_WEIGHT, "must not be negative, found %s",
+                        rs_format_number(t->weight, b1));
   }
 
   /* the data of a series, relative to the target file */
@@ -763,7 +709,8 @@ static rs_status read_root(const load_ctx *c, const config_t *cfg, rs_targets *t
   if (config_setting_type(list) != CONFIG_TYPE_LIST)
     return rs_fail(c->err, RS_ERR_INPUT,
                    "%s: 'targets' expects a list of groups ( { ... }, { ... } ), found %s",
-                   where_of(c, list, where, sizeof where), describe(list, found, sizeof found));
+                   where_of(c, list, where, sizeof where),
+                   rs_params_setting_describe(list, found, sizeof found));
   int count = config_setting_length(list);
   ts->t = calloc(count > 0 ? (size_t)count : 1, sizeof *ts->t);
   if (!ts->t) return rs_fail(c->err, RS_ERR_NOMEM, "%s: out of memory", c->path);
@@ -877,8 +824,8 @@ static bool covers(const rs_series *s, double year) {
 static rs_status not_covered(const rs_target *t, const rs_series *s, double year, rs_error *err) {
   char b1[32], b2[32], b3[32];
   return rs_fail(err, RS_ERR_RUN, "target '%s': the run (%s to %s) does not cover the year %s",
-                 t->id, fmt_num(s->year[0], b1), fmt_num(s->year[s->nrows - 1], b2),
-                 fmt_num(year, b3));
+                 t->id, rs_format_number(s->year[0], b1),
+                 rs_format_number(s->year[s->nrows - 1], b2), rs_format_number(year, b3));
 }
 
 /* The output row of a target year into *row, or RS_ERR_RUN naming the target and the year. */
@@ -893,8 +840,8 @@ static rs_status need_row(const rs_target *t, const rs_series *s, double year, i
   return rs_fail(err, RS_ERR_RUN,
                  "target '%s': the year %s is not on the output grid (it falls between the rows "
                  "%s and %s); choose span.output_step so that it is",
-                 t->id, fmt_num(year, b1), fmt_num(s->year[k], b2),
-                 fmt_num(s->year[k + 1 < s->nrows ? k + 1 : k], b3));
+                 t->id, rs_format_number(year, b1), rs_format_number(s->year[k], b2),
+                 rs_format_number(s->year[k + 1 < s->nrows ? k + 1 : k], b3));
 }
 
 /* The residual of a model value m against t's value or range; g (NULL without sensitivities)
@@ -956,7 +903,7 @@ static rs_status eval_value(const rs_target *t, const rs_series *s, const double
         return rs_fail(err, RS_ERR_RUN,
                        "target '%s': indicator '%s' is 0 in %s, so the ratio is "
                        "undefined",
-                       t->id, indicator_name(c), fmt_num(t->year, b1));
+                       t->id, indicator_name(c), rs_format_number(t->year, b1));
       *m = b / a;
       for (int j = 0; g && j < ns; j++)
         g[j] = (dval(dS, ns, k1, j, c) - *m * dval(dS, ns, k0, j, c)) / a;
@@ -1010,7 +957,7 @@ static rs_status eval_crossing(const rs_target *t, const rs_series *s, const dou
     if (!isfinite(gap(t, s, k)))
       return rs_fail(err, RS_ERR_RUN, "target '%s': '%s' or '%s' is not finite in %s", t->id,
                      indicator_name(t->indicator), indicator_name(t->other),
-                     fmt_num(s->year[k], b1));
+                     rs_format_number(s->year[k], b1));
   for (int k = 0; k + 1 < s->nrows; k++) {
     double u = gap(t, s, k), v = gap(t, s, k + 1);
     if (!(u >= 0.0 && v < 0.0)) continue;
@@ -1112,7 +1059,7 @@ rs_status rs_target_eval(const rs_target *t, const rs_series *s, const double *d
       char b1[32];
       return rs_fail(err, RS_ERR_RUN,
                      "target '%s': residual %d is not finite (model value %s of '%s')", t->id, i,
-                     fmt_num(*model, b1), indicator_name(t->indicator));
+                     rs_format_number(*model, b1), indicator_name(t->indicator));
     }
   return RS_OK;
 }

@@ -396,6 +396,16 @@ const char *rs_format_double(double x, char buf[32]) {
   return buf;
 }
 
+const char *rs_format_number(double x, char buf[32]) {
+  for (int prec = 1; prec <= 17; prec++) {
+    snprintf(buf, 32, "%.*g", prec, x);
+    if (strtod(buf, NULL) == x) break;
+  }
+  if (strchr(buf, 'e') && fabs(x) >= 1.0 && fabs(x) < 1e15 && x == floor(x))
+    snprintf(buf, 32, "%.0f", x);
+  return buf;
+}
+
 void rs_dirname(const char *path, char *out, size_t n) {
   const char *slash = strrchr(path, '/');
   if (!slash) {

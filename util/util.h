@@ -94,6 +94,10 @@ void rs_buf_md_cell(rs_buf *b, const char *text);
  * contains a '.' or an exponent so that libconfig reads it as a float. */
 const char *rs_format_double(double x, char buf[32]);
 
+/* Format a double for messages: the shortest "%g" form that reads back to the same value, with
+ * round numbers written out ("2000", not "2e+03"; "5", "0.01", "1e-06"). buf holds 32 bytes. */
+const char *rs_format_number(double x, char buf[32]);
+
 /* Directory part of a path ("a/b/c.cfg" -> "a/b", "c.cfg" -> "."), into out of size n. */
 void rs_dirname(const char *path, char *out, size_t n);
 /* Join dir and rel unless rel is absolute, into out of size n. */
