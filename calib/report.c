@@ -68,11 +68,8 @@ typedef struct report_ctx {
 
 /* ---------------------------------------------------------------- private prototypes */
 
-static int tprintf(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static const char *g6(double x, char buf[32]);
 static const char *g4(double x, char buf[32]);
 static const char *gyear(double x, char buf[32]);
-static void csv_text(rs_buf *b, const char *s);
 static const char *ind_name(int ind);
 static const char *status_word(int status);
 static int within(const report_ctx *c, int k);
@@ -122,25 +119,6 @@ static rs_status write_fit_md(const report_ctx *c, rs_error *err);
 
 /* ---------------------------------------------------------------- formatting */
 
-/* snprintf that tells whether the result fit: 1, or 0 if it was truncated (accepted for text,
- * checked for paths). */
-static int tprintf(char *out, size_t n, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  int k = vsnprintf(out, n, fmt, ap);
-  va_end(ap);
-  return k >= 0 && (size_t)k < n;
-}
-
-/* "%.6g" for the CSV files: "" for NAN, "inf"/"-inf", and 0 for -0. */
-static const char *g6(double x, char buf[32]) {
-  if (isnan(x))
-    buf[0] = '\0';
-  else
-    snprintf(buf, 32, "%.6g", x == 0.0 ? 0.0 : x);
-  return buf;
-}
-
 /* "%.4g" for reading: "n/a" for NAN, "inf"/"-inf", and 0 for -0. */
 static const char *g4(double x, char buf[32]) {
   if (isnan(x))
@@ -154,20 +132,6 @@ static const char *g4(double x, char buf[32]) {
 static const char *gyear(double x, char buf[32]) {
   snprintf(buf, 32, "%.6g", x);
   return buf;
-}
-
-/* A CSV field (RFC 4180): quoted when it holds a comma, a quote, a line break or leading or
- * trailing space, with quotes doubled. */
-static void csv_text(rs_buf *b, const char *s) {
-  size_t n = strlen(s);
-  int quote = strpbrk(s, ",\"\r\n") != NULL || (n > 0 && (s[0] == ' ' || s[n - 1] == ' '));
-  if (!quote) {
-    rs_buf_printf(b, "%s", s);
-    return;
-  }
-  rs_buf_printf(b, "\"");
-  for (; *s; s++) rs_buf_printf(b, "%s%c", *s == '"' ? "\"" : "", *s);
-  rs_buf_printf(b, "\"");
 }
 
 static const char *ind_name(int ind) {
@@ -208,11 +172,11 @@ static double share(const report_ctx *c, int k) {
 static void years_text(const rs_target *t, char *out, size_t n) {
   char y1[32], y2[32];
   if (isnan(t->year))
-    tprintf(out, n, "%s", "");
+    rs_snprintf_fits(out, n, "%s", "");
   else if (isnan(t->year2) || t->year2 == t->year)
-    tprintf(out, n, "%s", gyear(t->year, y1));
+    rs_snprintf_fits(out, n, "%s", gyear(t->year, y1));
   else
-    tprintf(out, n, "%s-%s", gyear(t->year, y1), gyear(t->year2, y2));
+    rs_snprintf_fits(out, n, "%s-%s", gyear(t->year, y1), gyear(t->year2, y2));
 }
 
 /* The target of a value or range kind, in the indicator's units: "0.61", "0.03 to 0.04",
@@ -220,15 +184,15 @@ static void years_text(const rs_target *t, char *out, size_t n) {
 static void bound_text(const rs_target *t, char *out, size_t n) {
   char a[32], b[32];
   if (!isnan(t->value))
-    tprintf(out, n, "%s", g4(t->value, a));
+    rs_snprintf_fits(out, n, "%s", g4(t->value, a));
   else if (isfinite(t->lower) && isfinite(t->upper))
-    tprintf(out, n, "%s to %s", g4(t->lower, a), g4(t->upper, b));
+    rs_snprintf_fits(out, n, "%s to %s", g4(t->lower, a), g4(t->upper, b));
   else if (isfinite(t->lower))
-    tprintf(out, n, ">= %s", g4(t->lower, a));
+    rs_snprintf_fits(out, n, ">= %s", g4(t->lower, a));
   else if (isfinite(t->upper))
-    tprintf(out, n, "<= %s", g4(t->upper, b));
+    rs_snprintf_fits(out, n, "<= %s", g4(t->upper, b));
   else
-    tprintf(out, n, "any");
+    rs_snprintf_fits(out, n, "any");
 }
 
 /* What the target compares and what it asks, in words (UTF-8, for fit.md): "a(1955) = 0.61",
@@ -244,29 +208,31 @@ static void quantity_text(const rs_target *t, char *out, size_t n) {
       isnan(t->value) ? (isfinite(t->lower) && isfinite(t->upper) ? " in " : " ") : " = ";
   switch (t->kind) {
     case RS_TK_POINT:
-      tprintf(out, n, "%s(%s)%s%s", i, yrs, rel, bt);
+      rs_snprintf_fits(out, n, "%s(%s)%s%s", i, yrs, rel, bt);
       break;
     case RS_TK_MEAN_GROWTH:
     case RS_TK_MEAN:
-      tprintf(out, n, "mean %s %s%s%s", i, yrs, rel, bt);
+      rs_snprintf_fits(out, n, "mean %s %s%s%s", i, yrs, rel, bt);
       break;
     case RS_TK_RATIO:
-      tprintf(out, n, "%s(%s)/%s(%s)%s%s", i, gyear(t->year2, y2), i, gyear(t->year, y1), rel, bt);
+      rs_snprintf_fits(out, n, "%s(%s)/%s(%s)%s%s", i, gyear(t->year2, y2), i, gyear(t->year, y1),
+                       rel, bt);
       break;
     case RS_TK_MAX_IN:
-      tprintf(out, n, "max %s %s%s%s", i, yrs, rel, bt);
+      rs_snprintf_fits(out, n, "max %s %s%s%s", i, yrs, rel, bt);
       break;
     case RS_TK_ORDER:
-      tprintf(out, n, "%s(%s) − %s(%s) < 0", i, gyear(t->year, y1), o, gyear(t->year2, y2));
+      rs_snprintf_fits(out, n, "%s(%s) − %s(%s) < 0", i, gyear(t->year, y1), o,
+                       gyear(t->year2, y2));
       break;
     case RS_TK_CROSSING:
-      tprintf(out, n, "year %s falls below %s: %s", i, o, yrs);
+      rs_snprintf_fits(out, n, "year %s falls below %s: %s", i, o, yrs);
       break;
     case RS_TK_SERIES:
-      tprintf(out, n, "%s: %d data points %s", i, t->npoints, yrs);
+      rs_snprintf_fits(out, n, "%s: %d data points %s", i, t->npoints, yrs);
       break;
     default:
-      tprintf(out, n, "%s", i);
+      rs_snprintf_fits(out, n, "%s", i);
   }
 }
 
@@ -275,11 +241,11 @@ static void quantity_text(const rs_target *t, char *out, size_t n) {
 static void target_csv(const rs_target *t, char *out, size_t n) {
   char a[32], b[32];
   if (!t->modelled || t->kind == RS_TK_SERIES)
-    tprintf(out, n, "%s", "");
+    rs_snprintf_fits(out, n, "%s", "");
   else if (!isnan(t->value))
-    tprintf(out, n, "%s", g6(t->value, a));
+    rs_snprintf_fits(out, n, "%s", rs_format_csv6(t->value, a));
   else
-    tprintf(out, n, "%s..%s", g6(t->lower, a), g6(t->upper, b));
+    rs_snprintf_fits(out, n, "%s..%s", rs_format_csv6(t->lower, a), rs_format_csv6(t->upper, b));
 }
 
 /* Indicator ind of s at year, interpolated linearly between rows (held at the ends); NAN for an
@@ -300,17 +266,17 @@ static double series_interp(const rs_series *s, int ind, double year) {
 /* "AT BOUND; weakly identified", "AT BOUND", "weakly identified" or "". */
 static void flags_text(const report_ctx *c, int j, char *out, size_t n) {
   const rs_calib_result *r = c->res;
-  tprintf(out, n, "%s%s%s", r->at_bound[j] ? "AT BOUND" : "",
-          r->at_bound[j] && r->weak[j] ? "; " : "", r->weak[j] ? "weakly identified" : "");
+  rs_snprintf_fits(out, n, "%s%s%s", r->at_bound[j] ? "AT BOUND" : "",
+                   r->at_bound[j] && r->weak[j] ? "; " : "", r->weak[j] ? "weakly identified" : "");
 }
 
 /* A standard error for reading: "0.0123", "not identified" (infinite), "n/a" (NAN). */
 static void se_text(double se, char *out, size_t n) {
   char a[32];
   if (isinf(se))
-    tprintf(out, n, "not identified");
+    rs_snprintf_fits(out, n, "not identified");
   else
-    tprintf(out, n, "%s", g4(se, a));
+    rs_snprintf_fits(out, n, "%s", g4(se, a));
 }
 
 /* The names of the free parameters in mask: "tfp.lambda, tfp.gamma". */
@@ -344,7 +310,7 @@ static rs_status write_buf(const char *path, rs_buf *b, rs_error *err) {
 /* dir/name into out, or RS_ERR_IO if it does not fit. */
 static rs_status dir_file(const report_ctx *c, const char *name, char *out, size_t n,
                           rs_error *err) {
-  if (!tprintf(out, n, "%s/%s", c->dir, name))
+  if (!rs_snprintf_fits(out, n, "%s/%s", c->dir, name))
     return rs_fail(err, RS_ERR_IO, "%s/%s: path too long", c->dir, name);
   return RS_OK;
 }
@@ -360,9 +326,9 @@ static void base_reference(const char *dir, const char *base_path, char *out, si
   rs_dirname(base_path, bdir, sizeof bdir);
   if (!realpath(dir, rd) || !realpath(bdir, rb)) {
     if (base_path[0] == '/' || !getcwd(cwd, sizeof cwd))
-      tprintf(out, n, "%s", base_path);
+      rs_snprintf_fits(out, n, "%s", base_path);
     else
-      tprintf(out, n, "%s/%s", cwd, base_path);
+      rs_snprintf_fits(out, n, "%s/%s", cwd, base_path);
     return;
   }
   /* common leading components of rd and rb */
@@ -373,7 +339,7 @@ static void base_reference(const char *dir, const char *base_path, char *out, si
     if (rd[i] != rb[i] || rd[i] == '\0') break;
   }
   if (common == 0 && strcmp(rd, "/") != 0 && strcmp(rb, "/") != 0) {
-    tprintf(out, n, "%s/%s", rb, file); /* nothing in common but the root */
+    rs_snprintf_fits(out, n, "%s/%s", rb, file); /* nothing in common but the root */
     return;
   }
   size_t len = 0;
@@ -387,7 +353,7 @@ static void base_reference(const char *dir, const char *base_path, char *out, si
     }
   const char *rest = rb + common;
   while (*rest == '/') rest++;
-  tprintf(out + len, n - len, "%s%s%s", rest, *rest ? "/" : "", file);
+  rs_snprintf_fits(out + len, n - len, "%s%s%s", rest, *rest ? "/" : "", file);
 }
 
 /* The result must describe this target set and free set. */
@@ -433,8 +399,8 @@ static const char *fitted_note(int id, void *user) {
     char se[32], lo[32], hi[32], fl[64];
     se_text(nc->c->res->se[j], se, sizeof se);
     flags_text(nc->c, j, fl, sizeof fl);
-    tprintf(nc->text, sizeof nc->text, "fitted; SE %s (bounds %s to %s)%s%s", se,
-            g4(fs->p[j].lower, lo), g4(fs->p[j].upper, hi), fl[0] ? "; " : "", fl);
+    rs_snprintf_fits(nc->text, sizeof nc->text, "fitted; SE %s (bounds %s to %s)%s%s", se,
+                     g4(fs->p[j].lower, lo), g4(fs->p[j].upper, hi), fl[0] ? "; " : "", fl);
     return nc->text;
   }
   return NULL;
@@ -466,7 +432,7 @@ static void put_cfg_header(rs_buf *b, const report_ctx *c, int partial, const ch
   rs_buf_printf(b, "free:     %s: %d parameter%s\n", fs->file[0] ? fs->file : "(unnamed)", fs->n,
                 fs->n == 1 ? "" : "s");
   rs_buf_printf(b, "cost:     %s (sum of weight x scaled residual^2, priors included)\n",
-                g6(r->cost, a));
+                rs_format_csv6(r->cost, a));
   rs_buf_printf(b, "starts:   %d, best start %d; %ld model runs%s\n", r->nstarts, r->best + 1,
                 r->runs, r->interrupted ? "; INTERRUPTED" : "");
   rs_buf_printf(b, "\nestimate (standard error; search bounds; flags):\n");
@@ -474,8 +440,9 @@ static void put_cfg_header(rs_buf *b, const report_ctx *c, int partial, const ch
     char se[32], fl[64];
     se_text(r->se[j], se, sizeof se);
     flags_text(c, j, fl, sizeof fl);
-    rs_buf_printf(b, "  %-30s %-12s (SE %s; %s to %s%s%s)\n", fs->p[j].name, g6(r->x[j], a), se,
-                  g4(fs->p[j].lower, lo), g4(fs->p[j].upper, hi), fl[0] ? "; " : "", fl);
+    rs_buf_printf(b, "  %-30s %-12s (SE %s; %s to %s%s%s)\n", fs->p[j].name,
+                  rs_format_csv6(r->x[j], a), se, g4(fs->p[j].lower, lo), g4(fs->p[j].upper, hi),
+                  fl[0] ? "; " : "", fl);
   }
   rs_buf_printf(b,
                 "\nThe settings below hold the estimate to the last bit. Standard errors are\n"
@@ -534,26 +501,28 @@ static rs_status write_fit_csv(const report_ctx *c, rs_error *err) {
     char v[8][32], tg[96];
     int m = t->modelled;
     target_csv(t, tg, sizeof tg);
-    csv_text(&b, t->id);
+    rs_buf_csv_field(&b, t->id);
     rs_buf_printf(&b, ",%s,%s,%s,%s,%s,%s,", m ? "yes" : "no",
                   m ? rs_target_kind_name(t->kind) : "", m ? ind_name(t->indicator) : "",
-                  m && t->other != t->indicator ? ind_name(t->other) : "", g6(t->year, v[0]),
-                  g6(t->year2, v[1]));
-    csv_text(&b, tg);
+                  m && t->other != t->indicator ? ind_name(t->other) : "",
+                  rs_format_csv6(t->year, v[0]), rs_format_csv6(t->year2, v[1]));
+    rs_buf_csv_field(&b, tg);
     rs_buf_printf(&b, ",");
-    csv_text(&b, t->paper_value);
+    rs_buf_csv_field(&b, t->paper_value);
     int w = within(c, k);
-    rs_buf_printf(&b, ",%s,%s,%s,%s,%s,%s,", m ? g6(t->scale, v[2]) : "",
-                  m ? g6(c->res->model[k], v[3]) : "", m ? g6(c->res->resid[k], v[4]) : "",
-                  m ? g6(t->weight, v[5]) : "", m ? g6(share(c, k), v[6]) : "",
+    rs_buf_printf(&b, ",%s,%s,%s,%s,%s,%s,", m ? rs_format_csv6(t->scale, v[2]) : "",
+                  m ? rs_format_csv6(c->res->model[k], v[3]) : "",
+                  m ? rs_format_csv6(c->res->resid[k], v[4]) : "",
+                  m ? rs_format_csv6(t->weight, v[5]) : "",
+                  m ? rs_format_csv6(share(c, k), v[6]) : "",
                   w < 0 ? "-"
                   : w   ? "yes"
                         : "no");
-    csv_text(&b, t->section);
+    rs_buf_csv_field(&b, t->section);
     rs_buf_printf(&b, ",");
-    csv_text(&b, t->quote);
+    rs_buf_csv_field(&b, t->quote);
     rs_buf_printf(&b, ",");
-    csv_text(&b, m ? "" : t->reason);
+    rs_buf_csv_field(&b, m ? "" : t->reason);
     rs_buf_printf(&b, "\n");
   }
   st = write_buf(path, &b, err);
@@ -576,14 +545,16 @@ static rs_status write_parameters_csv(const report_ctx *c, rs_error *err) {
     const char *units = fp->ref.id >= 0
                             ? rs_param_info_get(fp->ref.id)->units
                             : rs_channel_info_get(c->base->events[fp->ref.event].channel)->units;
-    csv_text(&b, fp->name);
+    rs_buf_csv_field(&b, fp->name);
     rs_buf_printf(&b, ",");
-    csv_text(&b, units);
-    rs_buf_printf(
-        &b, ",%s,%s,%s,%s,%s,%s,%s,%s,%s\n", rs_format_double(r->x[j], est), g6(fp->lower, v[0]),
-        g6(fp->upper, v[1]), g6(r->se[j], v[2]), g6(rs_pref_get(c->base, fp->ref), v[3]),
-        fp->has_prior ? g6(fp->prior_mean, v[4]) : "", fp->has_prior ? g6(fp->prior_sd, v[5]) : "",
-        r->at_bound[j] ? "yes" : "no", r->weak[j] ? "yes" : "no");
+    rs_buf_csv_field(&b, units);
+    rs_buf_printf(&b, ",%s,%s,%s,%s,%s,%s,%s,%s,%s\n", rs_format_double(r->x[j], est),
+                  rs_format_csv6(fp->lower, v[0]), rs_format_csv6(fp->upper, v[1]),
+                  rs_format_csv6(r->se[j], v[2]),
+                  rs_format_csv6(rs_pref_get(c->base, fp->ref), v[3]),
+                  fp->has_prior ? rs_format_csv6(fp->prior_mean, v[4]) : "",
+                  fp->has_prior ? rs_format_csv6(fp->prior_sd, v[5]) : "",
+                  r->at_bound[j] ? "yes" : "no", r->weak[j] ? "yes" : "no");
   }
   st = write_buf(path, &b, err);
   rs_buf_free(&b);
@@ -672,11 +643,11 @@ static void fig_name(int ind, char *out, size_t n) {
     for (; *a && clash; a++, b++) clash = tolower((unsigned char)*a) == tolower((unsigned char)*b);
   }
   if (!clash) {
-    tprintf(out, n, "fit_%s", info->name);
+    rs_snprintf_fits(out, n, "fit_%s", info->name);
     return;
   }
   size_t w = strspn(info->label, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
-  tprintf(out, n, "fit_%s_%.*s", info->name, (int)(w > 20 ? 20 : w), info->label);
+  rs_snprintf_fits(out, n, "fit_%s_%.*s", info->name, (int)(w > 20 ? 20 : w), info->label);
 }
 
 /* A label of a target on an indicator figure: at (x, y) in plotted units, dy characters up. */
@@ -691,7 +662,7 @@ static void add_label(fig_label *labs, int *n, double x, double y, double dy, co
   l->x = x;
   l->y = y;
   l->dy = dy;
-  tprintf(l->text, sizeof l->text, "%s", text);
+  rs_snprintf_fits(l->text, sizeof l->text, "%s", text);
 }
 
 /* The labels as "set label" commands, in order of x (file order among equal x): to the right of
@@ -718,8 +689,9 @@ static void put_fig_labels(rs_buf *b, fig_label *labs, int n, double xsplit, dou
     int right = l->x >= xsplit;
     rs_buf_printf(b, "  set label %d ", 200 + i);
     rs_plots_quote(b, l->text);
-    rs_buf_printf(b, " at first %s, first %s %s offset %d, %.1f font small front\n", g6(l->x, x),
-                  g6(l->y, y), right ? "right" : "left", right ? -1 : 1, l->dy);
+    rs_buf_printf(b, " at first %s, first %s %s offset %d, %.1f font small front\n",
+                  rs_format_csv6(l->x, x), rs_format_csv6(l->y, y), right ? "right" : "left",
+                  right ? -1 : 1, l->dy);
   }
 }
 
@@ -738,7 +710,8 @@ static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
   char units[64], name[80], what[256], x0buf[32];
   double k = rs_plots_indicator_scale(ind, units, sizeof units);
   fig_name(ind, name, sizeof name);
-  tprintf(what, sizeof what, "%s (%s) at the estimate, with its targets", info->label, info->name);
+  rs_snprintf_fits(what, sizeof what, "%s (%s) at the estimate, with its targets", info->label,
+                   info->name);
   put_gp_preamble(b, name, what, "1200x800", "16 x 11 cm");
 
   /* the second lines (order/crossing against another indicator) */
@@ -770,7 +743,7 @@ static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
     double f = 1.0; /* a ratio's target is f times the ratio, drawn at year2 */
     int w = within(c, i);
     char label[RS_TARGET_ID_MAX + 8];
-    tprintf(label, sizeof label, "%s%s", t->id, w == 0 ? " (x)" : "");
+    rs_snprintf_fits(label, sizeof label, "%s%s", t->id, w == 0 ? " (x)" : "");
     if (t->kind == RS_TK_RATIO) {
       /* drawn as the target it implies at year2, given the model's value at year */
       double base_v = series_interp(s, ind, t->year);
@@ -781,8 +754,9 @@ static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
                   : isfinite(t->lower) && isfinite(t->upper) ? 0.5 * (t->lower + t->upper)
                   : isfinite(t->lower)                       ? t->lower
                                                              : t->upper;
-      rs_buf_printf(&blk[B_LINK], "%s,%s,%s,%s\n", g6(t->year, x0), g6(base_v, v[0]),
-                    g6(t->year2, x1), g6(f * tv, v[1]));
+      rs_buf_printf(&blk[B_LINK], "%s,%s,%s,%s\n", rs_format_csv6(t->year, x0),
+                    rs_format_csv6(base_v, v[0]), rs_format_csv6(t->year2, x1),
+                    rs_format_csv6(f * tv, v[1]));
     }
     switch (t->kind) {
       case RS_TK_RATIO:
@@ -790,18 +764,19 @@ static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
       case RS_TK_MEAN:
       case RS_TK_MEAN_GROWTH:
       case RS_TK_MAX_IN: {
-        g6(y0, x0);
-        g6(y1, x1);
+        rs_format_csv6(y0, x0);
+        rs_format_csv6(y1, x1);
         if (!isnan(t->value)) {
           int q = t->kind == RS_TK_MAX_IN ? B_PEAK : B_VAL;
-          rs_buf_printf(&blk[q], "%s,%s,%s,%s,%s,", x0, x1, g6(f * t->value, v[0]),
-                        g6(f * (t->value - t->scale), v[1]), g6(f * (t->value + t->scale), v[2]));
+          rs_buf_printf(&blk[q], "%s,%s,%s,%s,%s,", x0, x1, rs_format_csv6(f * t->value, v[0]),
+                        rs_format_csv6(f * (t->value - t->scale), v[1]),
+                        rs_format_csv6(f * (t->value + t->scale), v[2]));
           rs_plots_quote(&blk[q], label);
           rs_buf_printf(&blk[q], "\n");
           add_label(labs, &nlabs, 0.5 * (y0 + y1), k * f * t->value, 0.5, label);
         } else if (isfinite(t->lower) && isfinite(t->upper)) {
-          rs_buf_printf(&blk[B_RANGE], "%s,%s,%s,%s,", x0, x1, g6(f * t->lower, v[0]),
-                        g6(f * t->upper, v[1]));
+          rs_buf_printf(&blk[B_RANGE], "%s,%s,%s,%s,", x0, x1, rs_format_csv6(f * t->lower, v[0]),
+                        rs_format_csv6(f * t->upper, v[1]));
           rs_plots_quote(&blk[B_RANGE], label);
           rs_buf_printf(&blk[B_RANGE], "\n");
           add_label(labs, &nlabs, 0.5 * (y0 + y1), k * f * t->upper, 0.0, label);
@@ -809,11 +784,11 @@ static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
           double bound = isfinite(t->lower) ? t->lower : t->upper;
           double arrow = (isfinite(t->lower) ? 2.0 : -2.0) * t->scale;
           if (y0 == y1) { /* a point: the bound as a short tick */
-            g6(y0 - 0.6, x0);
-            g6(y1 + 0.6, x1);
+            rs_format_csv6(y0 - 0.6, x0);
+            rs_format_csv6(y1 + 0.6, x1);
           }
-          rs_buf_printf(&blk[B_BOUND], "%s,%s,%s,%s,", x0, x1, g6(f * bound, v[0]),
-                        g6(f * arrow, v[1]));
+          rs_buf_printf(&blk[B_BOUND], "%s,%s,%s,%s,", x0, x1, rs_format_csv6(f * bound, v[0]),
+                        rs_format_csv6(f * arrow, v[1]));
           rs_plots_quote(&blk[B_BOUND], label);
           rs_buf_printf(&blk[B_BOUND], "\n");
           add_label(labs, &nlabs, y0 == y1 ? y0 + 0.6 : 0.5 * (y0 + y1), k * f * bound, 0.6, label);
@@ -825,11 +800,13 @@ static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
         if (!isfinite(lhs) || !isfinite(rhs)) break;
         double ko = rs_plots_indicator_scale(t->other, NULL, 0);
         /* plotted values: the two indicators may be drawn in different scales */
-        rs_buf_printf(&blk[B_ORDER], "%s,%s,%s,%s,", g6(t->year, x0), g6(k * lhs, v[0]),
-                      g6(t->year2, x1), g6(ko * rhs, v[1]));
+        rs_buf_printf(&blk[B_ORDER], "%s,%s,%s,%s,", rs_format_csv6(t->year, x0),
+                      rs_format_csv6(k * lhs, v[0]), rs_format_csv6(t->year2, x1),
+                      rs_format_csv6(ko * rhs, v[1]));
         char text[160];
-        tprintf(text, sizeof text, "%s: %s(%s) < %s(%s)%s", t->id, info->name, gyear(t->year, v[2]),
-                ind_name(t->other), gyear(t->year2, v[3]), w == 0 ? " (x)" : "");
+        rs_snprintf_fits(text, sizeof text, "%s: %s(%s) < %s(%s)%s", t->id, info->name,
+                         gyear(t->year, v[2]), ind_name(t->other), gyear(t->year2, v[3]),
+                         w == 0 ? " (x)" : "");
         rs_plots_quote(&blk[B_ORDER], text);
         rs_buf_printf(&blk[B_ORDER], "\n");
         add_label(labs, &nlabs, 0.5 * (t->year + t->year2), 0.5 * (k * lhs + ko * rhs), -1.0, text);
@@ -840,22 +817,22 @@ static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
         rs_buf_printf(&obj,
                       "set object %d rectangle from %s, graph 0 to %s, graph 1 behind "
                       "fc rgb \"#009E73\" fs transparent solid 0.15 noborder\n",
-                      ncross, g6(t->year, x0), g6(t->year2, x1));
+                      ncross, rs_format_csv6(t->year, x0), rs_format_csv6(t->year2, x1));
         char text[200];
-        tprintf(text, sizeof text, "%s: %s below %s within %s-%s", t->id, info->name,
-                ind_name(t->other), x0, x1);
+        rs_snprintf_fits(text, sizeof text, "%s: %s below %s within %s-%s", t->id, info->name,
+                         ind_name(t->other), x0, x1);
         rs_buf_printf(&obj, "set label %d ", ncross);
         rs_plots_quote(&obj, text);
         rs_buf_printf(&obj,
                       " at %s, graph %.2f center front font small textcolor rgb \"#00704F\"\n",
-                      g6(0.5 * (t->year + t->year2), v[0]), 0.96 - 0.06 * (ncross - 1));
+                      rs_format_csv6(0.5 * (t->year + t->year2), v[0]), 0.96 - 0.06 * (ncross - 1));
         double tm = c->res->model[i];
         if (isfinite(tm) && s->nrows > 0 && tm >= s->year[0] && tm <= s->year[s->nrows - 1]) {
           rs_buf_printf(&obj,
                         "set arrow %d from %s, graph 0 to %s, graph 0.9 nohead ls 11 front\n"
                         "set label %d \"model %s%s\" at %s, graph 0.86 left offset 0.5, 0 "
                         "front font small\n",
-                        ncross, g6(tm, v[1]), v[1], 100 + ncross, g4(tm, v[2]),
+                        ncross, rs_format_csv6(tm, v[1]), v[1], 100 + ncross, g4(tm, v[2]),
                         w == 0 ? " (x)" : "", v[1]);
         }
         break;
@@ -863,8 +840,8 @@ static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
       case RS_TK_SERIES:
         for (int p = 0; p < t->npoints; p++) {
           double sd = t->ssd ? t->ssd[p] : t->scale;
-          rs_buf_printf(&blk[B_DATA], "%s,%s,%s\n", g6(t->sx[p], x0), g6(t->sy[p], v[0]),
-                        g6(sd, v[1]));
+          rs_buf_printf(&blk[B_DATA], "%s,%s,%s\n", rs_format_csv6(t->sx[p], x0),
+                        rs_format_csv6(t->sy[p], v[0]), rs_format_csv6(sd, v[1]));
         }
         if (t->npoints > 0)
           add_label(labs, &nlabs, t->sx[t->npoints - 1], k * t->sy[t->npoints - 1], 0.5, label);
@@ -892,12 +869,12 @@ static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
   }
 
   rs_buf_printf(b, "\nxsplit = %s  # labels of marks after this year go to their left\n",
-                g6(xsplit, x0buf));
+                rs_format_csv6(xsplit, x0buf));
   put_gp_terminals(b, "1200,800", "16cm,11cm", 18, 9);
   rs_buf_printf(b, "  set title ");
   char title[256];
-  tprintf(title, sizeof title, "%c%s (%s): model at the estimate and the paper's figures",
-          toupper((unsigned char)info->label[0]), info->label + 1, info->name);
+  rs_snprintf_fits(title, sizeof title, "%c%s (%s): model at the estimate and the paper's figures",
+                   toupper((unsigned char)info->label[0]), info->label + 1, info->name);
   rs_plots_quote(b, title);
   rs_buf_printf(b,
                 "\n  set key tmargin center horizontal maxrows 2 samplen 2 font small\n"
@@ -916,11 +893,11 @@ static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
     same_units &= strcmp(u2, units) == 0;
   }
   if (nothers == 0) {
-    tprintf(ylabel, sizeof ylabel, "%s [%s]", info->label, units);
+    rs_snprintf_fits(ylabel, sizeof ylabel, "%s [%s]", info->label, units);
   } else if (same_units) {
-    tprintf(ylabel, sizeof ylabel, "%s%s%s%s%s [%s]", info->name, nothers == 2 ? ", " : " and ",
-            ind_name(others[0]), nothers == 2 ? " and " : "",
-            nothers == 2 ? ind_name(others[1]) : "", units);
+    rs_snprintf_fits(ylabel, sizeof ylabel, "%s%s%s%s%s [%s]", info->name,
+                     nothers == 2 ? ", " : " and ", ind_name(others[0]),
+                     nothers == 2 ? " and " : "", nothers == 2 ? ind_name(others[1]) : "", units);
   } else {
     size_t len = (size_t)snprintf(ylabel, sizeof ylabel, "%s [%s]", info->name, units);
     for (int j = 0; j < nothers && len < sizeof ylabel; j++) {
@@ -951,14 +928,14 @@ static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
 
   /* the model lines first, then the targets in black, each kind with one key entry */
   char key[160];
-  tprintf(key, sizeof key, "model: %s (%s)", info->label, info->name);
+  rs_snprintf_fits(key, sizeof key, "model: %s (%s)", info->label, info->name);
   rs_buf_printf(b, "  plot data using \"year\":(%g*column(\"%s\")) with lines ls 1 title ", k,
                 info->name);
   rs_plots_quote(b, key);
   for (int j = 0; j < nothers; j++) {
     const rs_indicator_info *oi = rs_indicator_info_get(others[j]);
     double ko = rs_plots_indicator_scale(others[j], NULL, 0);
-    tprintf(key, sizeof key, "model: %s (%s)", oi->label, oi->name);
+    rs_snprintf_fits(key, sizeof key, "model: %s (%s)", oi->label, oi->name);
     rs_buf_printf(b,
                   ", \\\n       data using \"year\":(%g*column(\"%s\")) with lines ls %d "
                   "title ",
@@ -982,8 +959,8 @@ static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
                   cont, k, cont, k, k, k);
   }
   if (blk[B_RANGE].len) {
-    tprintf(lo, sizeof lo, "(%g*$3)", k);
-    tprintf(hi, sizeof hi, "(%g*$4)", k);
+    rs_snprintf_fits(lo, sizeof lo, "(%g*$3)", k);
+    rs_snprintf_fits(hi, sizeof hi, "(%g*$4)", k);
     rs_buf_printf(b,
                   "%s$range using (($1+$2)/2):((%s+%s)/2):(($2-$1)/2):((%s-%s)/2) "
                   "with boxxyerror fs transparent solid 0.2 ls 9 notitle"
@@ -1039,8 +1016,8 @@ static void put_fig_residuals(rs_buf *b, const report_ctx *c) {
       lim = fmax(lim, fmin(RES_CLIP, 1.1 * fabs(c->res->resid[k])));
   int n = c->nmodelled > 0 ? c->nmodelled : 1;
   char size_png[32], size_pdf[32];
-  tprintf(size_png, sizeof size_png, "1200,%d", 160 + 34 * n);
-  tprintf(size_pdf, sizeof size_pdf, "16cm,%.1fcm", 3.0 + 0.45 * n);
+  rs_snprintf_fits(size_png, sizeof size_png, "1200,%d", 160 + 34 * n);
+  rs_snprintf_fits(size_pdf, sizeof size_pdf, "16cm,%.1fcm", 3.0 + 0.45 * n);
   put_gp_preamble(b, "residuals",
                   "the scaled residual (model - paper) / scale of every modelled target", size_png,
                   size_pdf);
@@ -1060,11 +1037,12 @@ static void put_fig_residuals(rs_buf *b, const report_ctx *c) {
     double bar = isfinite(r) ? fmax(-RES_CLIP, fmin(RES_CLIP, r)) : 0.0;
     int w = within(c, k) == 1;
     if (isnan(r))
-      tprintf(label, sizeof label, "n/a");
+      rs_snprintf_fits(label, sizeof label, "n/a");
     else
-      tprintf(label, sizeof label, "%+.2f%s", r == 0.0 ? 0.0 : r,
-              fabs(r) > RES_CLIP ? " (bar cut)" : "");
-    rs_buf_printf(b, "%d,%s,%s,%d,", row, g6(bar, v[0]), isnan(r) ? "NaN" : g6(r, v[1]), w);
+      rs_snprintf_fits(label, sizeof label, "%+.2f%s", r == 0.0 ? 0.0 : r,
+                       fabs(r) > RES_CLIP ? " (bar cut)" : "");
+    rs_buf_printf(b, "%d,%s,%s,%d,", row, rs_format_csv6(bar, v[0]),
+                  isnan(r) ? "NaN" : rs_format_csv6(r, v[1]), w);
     rs_plots_quote(b, label);
     rs_buf_printf(b, "\n");
     have |= (w ? 1u : 2u) | (bar >= 0.0 ? 4u : 8u);
@@ -1133,8 +1111,8 @@ static void put_fig_correlation(rs_buf *b, const report_ctx *c) {
   double right = 10.0 * font + 30.0, top = 3.0 * font;
   double W = left + n * cell + right, H = top + n * cell + bottom;
   char size_png[32], size_pdf[32], v[32];
-  tprintf(size_png, sizeof size_png, "%d,%d", (int)W, (int)H);
-  tprintf(size_pdf, sizeof size_pdf, "%.1fcm,%.1fcm", W / 75.0, H / 75.0);
+  rs_snprintf_fits(size_png, sizeof size_png, "%d,%d", (int)W, (int)H);
+  rs_snprintf_fits(size_pdf, sizeof size_pdf, "%.1fcm,%.1fcm", W / 75.0, H / 75.0);
   put_gp_preamble(b, "correlation", "correlation matrix of the estimates (Gauss-Newton)", size_png,
                   size_pdf);
   rs_buf_printf(b,
@@ -1143,7 +1121,7 @@ static void put_fig_correlation(rs_buf *b, const report_ctx *c) {
   for (int i = 0; i < n; i++) {
     for (int j = 0; j < n; j++) {
       double r = c->res->corr ? c->res->corr[i * n + j] : (double)NAN;
-      rs_buf_printf(b, "%s%s", j ? "," : "", isfinite(r) ? g6(r, v) : "NaN");
+      rs_buf_printf(b, "%s%s", j ? "," : "", isfinite(r) ? rs_format_csv6(r, v) : "NaN");
     }
     rs_buf_printf(b, "\n");
   }
@@ -1198,7 +1176,8 @@ static rs_status render_figure(report_ctx *c, const char *plotdir, const char *n
   if (st == RS_OK && c->plots.nimages < before + 2) {
     char path[RS_PATH_MAX];
     for (int e = 0; e < 2; e++)
-      if (tprintf(path, sizeof path, "%s/%s.%s", plotdir, name, e ? "pdf" : "png")) unlink(path);
+      if (rs_snprintf_fits(path, sizeof path, "%s/%s.%s", plotdir, name, e ? "pdf" : "png"))
+        unlink(path);
   }
   return st;
 }
@@ -1268,7 +1247,7 @@ static void put_md_summary(rs_buf *b, const report_ctx *c) {
 
   rs_buf_printf(b, "## Summary\n\n| | |\n|---|---|\n");
   rs_buf_printf(b, "| cost (sum of weight x scaled residual², priors included) | %s |\n",
-                g6(r->cost, a));
+                rs_format_csv6(r->cost, a));
   rs_buf_printf(b, "| modelled targets within scale (\\|r\\| <= 1) | %d of %d |\n", c->nwithin,
                 c->nmodelled);
   double tsum = 0.0;
@@ -1278,18 +1257,18 @@ static void put_md_summary(rs_buf *b, const report_ctx *c) {
   for (int j = 0; j < c->fs->n; j++) npriors += c->fs->p[j].has_prior != 0;
   if (npriors > 0)
     rs_buf_printf(b, "| of which the priors of %d parameter%s | %s |\n", npriors,
-                  npriors == 1 ? "" : "s", g6(r->cost - tsum, a));
+                  npriors == 1 ? "" : "s", rs_format_csv6(r->cost - tsum, a));
   rs_buf_printf(b, "| figures of the paper not modelled | %d |\n", c->nunmodelled);
   rs_buf_printf(b, "| free parameters | %d (%d at a bound, %d weakly identified) |\n", c->fs->n,
                 c->nbound, c->nweak);
   rs_buf_printf(b, "| residuals (m) | %d |\n", r->m);
   rs_buf_printf(b, "| residual variance cost / (m_eff − n), for reference | %s |\n",
-                g6(r->sigma2, a));
+                rs_format_csv6(r->sigma2, a));
   rs_buf_printf(b, "| collinearity index of the free set | %s |\n", g4(r->collin_all, a));
   rs_buf_printf(b, "| starts | %d |\n", r->nstarts);
   if (r->nstarts > 0 && r->best >= 0 && r->best < r->nstarts)
     rs_buf_printf(b, "| best start | %d (cost %s) |\n", r->best + 1,
-                  g6(r->starts[r->best].cost, d));
+                  rs_format_csv6(r->starts[r->best].cost, d));
   rs_buf_printf(b, "| model runs | %ld |\n", r->runs);
   rs_buf_printf(b, "| status | %s |\n\n",
                 r->interrupted ? "**interrupted**: best point so far" : "complete");
@@ -1429,7 +1408,7 @@ static void put_md_parameters(rs_buf *b, const report_ctx *c) {
     char fl[64];
     se_text(r->se[j], se, sizeof se);
     flags_text(c, j, fl, sizeof fl);
-    rs_buf_printf(b, "| `%s` | %s | %s to %s | %s | %s | ", fp->name, g6(r->x[j], a),
+    rs_buf_printf(b, "| `%s` | %s | %s to %s | %s | %s | ", fp->name, rs_format_csv6(r->x[j], a),
                   g4(fp->lower, lo), g4(fp->upper, hi), se, g4(rs_pref_get(c->base, fp->ref), bv));
     if (fp->has_prior)
       rs_buf_printf(b, "normal(%s, %s)", g4(fp->prior_mean, pm), g4(fp->prior_sd, ps));
@@ -1446,7 +1425,7 @@ static void put_md_parameters(rs_buf *b, const report_ctx *c) {
                 "residual variance cost / (m_eff − n) = %s (m_eff: residuals the parameters "
                 "move): a value far above 1 says that the misfit is structural (figures in "
                 "tension, see below), and rescaling would pass it off as uncertainty.",
-                g6(r->sigma2, s2));
+                rs_format_csv6(r->sigma2, s2));
   for (int pass = 0; pass < 2; pass++) {
     int count = pass == 0 ? c->nbound : c->nweak;
     if (count == 0) continue;
@@ -1596,8 +1575,8 @@ static void put_md_starts(rs_buf *b, const report_ctx *c) {
     const rs_calib_start *s = &r->starts[i];
     char a[32], d[32];
     rs_buf_printf(b, "| %s%d%s | %s | %s | %d | %ld | %s%s |\n", i == r->best ? "**" : "", i + 1,
-                  i == r->best ? "**" : "", g6(s->cost, a), g4(s->cost - cb, d), s->iterations,
-                  s->runs, status_word(s->status), i == r->best ? " (best)" : "");
+                  i == r->best ? "**" : "", rs_format_csv6(s->cost, a), g4(s->cost - cb, d),
+                  s->iterations, s->runs, status_word(s->status), i == r->best ? " (best)" : "");
   }
   rs_buf_printf(b, "\n");
 }

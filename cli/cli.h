@@ -34,6 +34,11 @@ int rs_cli_is_opt(const char *arg, const char *name, const char *short_name);
 int rs_cli_load(const char *file, const char *const *sets, int nsets, double to, rs_params *p,
                 rs_provenance *prov);
 
+/* Parse an integer option value in [lo, hi]. Returns 0 and sets *out, or prints a usage error
+ * naming the command and the option and returns 2. */
+int rs_cli_parse_int(const char *cmd, const char *opt, const char *text, long lo, long hi,
+                     long *out);
+
 /* The whole command line as one string (for manifests), into buf. */
 void rs_cli_command_line(int argc, char **argv, char *buf, size_t n);
 /* Parse a year for --to: a number in [1900, 2200]. Returns 0 and sets *year, or prints a usage

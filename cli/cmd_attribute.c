@@ -121,12 +121,8 @@ static int parse_option(int argc, char **argv, int *i, attr_args *a) {
     if (rs_cli_parse_year(v, &a->to)) return 2;
   } else if (rs_cli_is_opt(arg, "--threads", NULL)) {
     VALUE("--threads");
-    char *end;
-    long t = strtol(v, &end, 10);
-    if (end == v || *end != '\0' || t < 1 || t > 256) {
-      rs_cli_error("attribute: --threads %s: expected an integer from 1 to 256", v);
-      return 2;
-    }
+    long t;
+    if (rs_cli_parse_int("attribute", "--threads", v, 1, 256, &t)) return 2;
     a->threads = (int)t;
   } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
     a->quiet = 1;

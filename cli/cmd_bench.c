@@ -41,13 +41,8 @@ int rs_cmd_bench(int argc, char **argv) {
       fputs(bench_usage, stdout);
       return 0;
     } else if (rs_cli_is_opt(arg, "--runs", "-n")) {
-      char *end;
       if (!(v = rs_cli_optarg(argc, argv, &i, "-n"))) return 2;
-      n = strtol(v, &end, 10);
-      if (*end != '\0' || n < 1 || n > 100000000) {
-        rs_cli_error("bench: -n %s: expected a number of runs >= 1", v);
-        return 2;
-      }
+      if (rs_cli_parse_int("bench", "-n", v, 1, 100000000, &n)) return 2;
     } else if (rs_cli_is_opt(arg, "--set", NULL)) {
       if (!(v = rs_cli_optarg(argc, argv, &i, "--set"))) return 2;
       if (nsets < 256) sets[nsets++] = v;

@@ -53,17 +53,6 @@ typedef struct cal_args {
   rs_calib_options opt;
 } cal_args;
 
-static int parse_int(const char *opt, const char *v, long lo, long hi, long *out) {
-  char *end;
-  long x = strtol(v, &end, 10);
-  if (*end != '\0' || end == v || x < lo || x > hi) {
-    rs_cli_error("calibrate: %s %s: expected an integer from %ld to %ld", opt, v, lo, hi);
-    return 2;
-  }
-  *out = x;
-  return 0;
-}
-
 /* One option at argv[*i]; returns -1 when handled, else an exit status. */
 static int parse_option(int argc, char **argv, int *i, cal_args *a) {
   const char *arg = argv[*i], *v;
@@ -81,19 +70,19 @@ static int parse_option(int argc, char **argv, int *i, cal_args *a) {
     a->out = v;
   } else if (rs_cli_is_opt(arg, "--starts", NULL)) {
     VALUE("--starts");
-    if (parse_int("--starts", v, 1, 1024, &x)) return 2;
+    if (rs_cli_parse_int("calibrate", "--starts", v, 1, 1024, &x)) return 2;
     a->opt.nstarts = (int)x;
   } else if (rs_cli_is_opt(arg, "--seed", NULL)) {
     VALUE("--seed");
-    if (parse_int("--seed", v, 0, 2147483647L, &x)) return 2;
+    if (rs_cli_parse_int("calibrate", "--seed", v, 0, 2147483647L, &x)) return 2;
     a->opt.seed = (uint64_t)x;
   } else if (rs_cli_is_opt(arg, "--max-iter", NULL)) {
     VALUE("--max-iter");
-    if (parse_int("--max-iter", v, 1, 100000, &x)) return 2;
+    if (rs_cli_parse_int("calibrate", "--max-iter", v, 1, 100000, &x)) return 2;
     a->opt.max_iter = (int)x;
   } else if (rs_cli_is_opt(arg, "--threads", NULL)) {
     VALUE("--threads");
-    if (parse_int("--threads", v, 1, 256, &x)) return 2;
+    if (rs_cli_parse_int("calibrate", "--threads", v, 1, 256, &x)) return 2;
     a->opt.threads = (int)x;
   } else if (rs_cli_is_opt(arg, "--jacobian", NULL)) {
     VALUE("--jacobian");

@@ -73,17 +73,6 @@ typedef struct compare_args {
   rs_band_options bopt;
 } compare_args;
 
-static int parse_int(const char *opt, const char *v, long lo, long hi, long *out) {
-  char *end;
-  long x = strtol(v, &end, 10);
-  if (*end != '\0' || end == v || x < lo || x > hi) {
-    rs_cli_error("compare: %s %s: expected an integer from %ld to %ld", opt, v, lo, hi);
-    return 2;
-  }
-  *out = x;
-  return 0;
-}
-
 /* One option at argv[*i]; returns -1 when handled, else an exit status. */
 static int parse_option(int argc, char **argv, int *i, compare_args *a) {
   const char *arg = argv[*i], *v;
@@ -98,7 +87,7 @@ static int parse_option(int argc, char **argv, int *i, compare_args *a) {
     if (rs_cli_parse_year(v, &a->to) != 0) return 2;
   } else if (rs_cli_is_opt(arg, "--threads", NULL)) {
     VALUE("--threads");
-    if (parse_int("--threads", v, 1, 256, &x)) return 2;
+    if (rs_cli_parse_int("compare", "--threads", v, 1, 256, &x)) return 2;
     a->threads = (int)x;
   } else if (strcmp(arg, "--band") == 0) {
     a->band = 1;
@@ -116,7 +105,7 @@ static int parse_option(int argc, char **argv, int *i, compare_args *a) {
     a->bopt.params = v[0] ? v : NULL;
   } else if (rs_cli_is_opt(arg, "--band-points", NULL)) {
     VALUE("--band-points");
-    if (parse_int("--band-points", v, 2, 101, &x)) return 2;
+    if (rs_cli_parse_int("compare", "--band-points", v, 2, 101, &x)) return 2;
     a->bopt.points = (int)x;
   } else if (rs_cli_is_opt(arg, "--band-tolerance", NULL)) {
     VALUE("--band-tolerance");

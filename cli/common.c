@@ -43,6 +43,18 @@ const char *rs_cli_optarg(int argc, char **argv, int *i, const char *name) {
   return argv[++*i];
 }
 
+int rs_cli_parse_int(const char *cmd, const char *opt, const char *text, long lo, long hi,
+                     long *out) {
+  char *end;
+  long x = strtol(text, &end, 10);
+  if (*end != '\0' || end == text || x < lo || x > hi) {
+    rs_cli_error("%s: %s %s: expected an integer from %ld to %ld", cmd, opt, text, lo, hi);
+    return 2;
+  }
+  *out = x;
+  return 0;
+}
+
 int rs_cli_parse_year(const char *text, double *year) {
   char *end;
   double y = strtod(text, &end);

@@ -77,9 +77,7 @@ static int is_run_setting(int id);
 static rs_status run_one(rs_compare_scenario *sc, rs_error *err);
 static double disp_scale(int ind, char *units, size_t n);
 static void stat_column(int k, char *out, size_t n);
-static const char *g6(double x, char buf[32]);
 static const char *gyear(double x, char buf[32]);
-static void csv_text(rs_buf *b, const char *s);
 static double final_year(const rs_compare *c);
 static double jcer_growth(double y);
 static double jcer_mean(double y1, double y2);
@@ -273,30 +271,10 @@ static void stat_column(int k, char *out, size_t n) {
   snprintf(out, n, "%s%s", k <= RS_CS_FINAL ? "value_" : "", rs_compare_stat_name(k));
 }
 
-/* "%.6g", empty for NAN, 0 for -0 (compare.csv, band.csv). */
-static const char *g6(double x, char buf[32]) {
-  if (isnan(x))
-    buf[0] = '\0';
-  else
-    snprintf(buf, 32, "%.6g", x == 0.0 ? 0.0 : x);
-  return buf;
-}
-
 /* A year: "2025", "2012.5". */
 static const char *gyear(double x, char buf[32]) {
   snprintf(buf, 32, "%.6g", x);
   return buf;
-}
-
-/* A CSV field, quoted when it holds a separator, a quote or a line break. */
-static void csv_text(rs_buf *b, const char *s) {
-  if (!strpbrk(s, ",\"\r\n")) {
-    rs_buf_printf(b, "%s", s);
-    return;
-  }
-  rs_buf_printf(b, "\"");
-  for (; *s; s++) rs_buf_printf(b, "%s%c", *s == '"' ? "\"" : "", *s);
-  rs_buf_printf(b, "\"");
 }
 
 /* The last output year of the reference (every run has the same grid). */
@@ -375,18 +353,18 @@ static void put_csv(rs_buf *b, const rs_compare *c) {
     for (int ind = 0; ind < RS_NINDICATOR; ind++) {
       const rs_indicator_info *info = rs_indicator_info_get(ind);
       const double *st = sc->stats + ind * RS_NCSTAT;
-      csv_text(b, sc->name);
+      rs_buf_csv_field(b, sc->name);
       rs_buf_printf(b, ",%s,", info->name);
-      csv_text(b, info->units);
+      rs_buf_csv_field(b, info->units);
       rs_buf_printf(b, ",%s", gyear(last, v));
-      for (int k = 0; k < RS_NCSTAT; k++) rs_buf_printf(b, ",%s", g6(st[k], v));
+      for (int k = 0; k < RS_NCSTAT; k++) rs_buf_printf(b, ",%s", rs_format_csv6(st[k], v));
       for (int k = 0; k < RS_NCSTAT; k++)
-        rs_buf_printf(b, ",%s", g6(st[k] - ref[ind * RS_NCSTAT + k], v));
+        rs_buf_printf(b, ",%s", rs_format_csv6(st[k] - ref[ind * RS_NCSTAT + k], v));
       for (int k = 0; k < RS_NCSTAT; k++) {
         double lo = c->has_band ? sc->band_min[ind * RS_NCSTAT + k] : (double)NAN;
         double hi = c->has_band ? sc->band_max[ind * RS_NCSTAT + k] : (double)NAN;
         char w[32];
-        rs_buf_printf(b, ",%s,%s", g6(lo, v), g6(hi, w));
+        rs_buf_printf(b, ",%s,%s", rs_format_csv6(lo, v), rs_format_csv6(hi, w));
       }
       rs_buf_printf(b, "\n");
     }

@@ -152,7 +152,6 @@ int rs_plots_paper_points(const rs_plot_point **pts) {
 
 /* ---------------------------------------------------------------- private prototypes */
 
-static int bprintf(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static double ind_scale(int ind);
 static void ind_units(int ind, char *out, size_t n);
 static void fmt_num(double x, char buf[32]);
@@ -171,16 +170,6 @@ static int render(const char *gnuplot, const char *plotdir, const char *base, ch
 
 /* ---------------------------------------------------------------- units and labels */
 
-/* snprintf that tells whether the result fit into out (size n): 1, or 0 if it was truncated.
- * Used for file names (where truncation is checked) and messages (where it is accepted). */
-static int bprintf(char *out, size_t n, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  int k = vsnprintf(out, n, fmt, ap);
-  va_end(ap);
-  return k >= 0 && (size_t)k < n;
-}
-
 /* Factor from the CSV value to the plotted value: shares of GDP and rates per year are drawn
  * in percent, everything else as it is. */
 static double ind_scale(int ind) {
@@ -194,13 +183,13 @@ static void ind_units(int ind, char *out, size_t n) {
   const char *u = rs_indicator_info_get(ind)->units;
   size_t len = strlen(u);
   if (strcmp(u, "share of GDP") == 0)
-    bprintf(out, n, "%% of GDP");
+    rs_snprintf_fits(out, n, "%% of GDP");
   else if (strcmp(u, "1/yr") == 0)
-    bprintf(out, n, "%% per year");
+    rs_snprintf_fits(out, n, "%% per year");
   else if (len > 4 && strncmp(u, "1 (", 3) == 0 && u[len - 1] == ')')
-    bprintf(out, n, "%.*s", (int)(len - 4), u + 3);
+    rs_snprintf_fits(out, n, "%.*s", (int)(len - 4), u + 3);
   else
-    bprintf(out, n, "%s", u);
+    rs_snprintf_fits(out, n, "%s", u);
 }
 
 /* Shortest "%g" form of x that reads back to the same double, without an exponent for
@@ -223,7 +212,7 @@ static int axis_names_series(const panel_def *pl, int axis) {
     if (pl->series[i].axis != axis) continue;
     ind_units(pl->series[i].ind, u, sizeof u);
     if (!first[0])
-      bprintf(first, sizeof first, "%s", u);
+      rs_snprintf_fits(first, sizeof first, "%s", u);
     else if (strcmp(first, u) != 0)
       return 1;
   }
@@ -240,7 +229,7 @@ static void axis_label(const panel_def *pl, int axis, char *out, size_t n) {
     if (pl->series[i].axis != axis) continue;
     ind_units(pl->series[i].ind, u, sizeof u);
     if (!axis_names_series(pl, axis)) {
-      bprintf(out, n, "%s [%s]", axis == 1 ? pl->ytitle : pl->y2title, u);
+      rs_snprintf_fits(out, n, "%s [%s]", axis == 1 ? pl->ytitle : pl->y2title, u);
       return;
     }
     int k = snprintf(out + len, n - len, "%s%s [%s]", len ? ", " : "",
@@ -319,7 +308,7 @@ static void put_datablocks(rs_buf *b, const panel_def *pl, const rs_plot_point *
         else
           rs_buf_printf(b, "%s,%s,%s,", x0, v0, v1);
         char label[sizeof pt->label];
-        bprintf(label, sizeof label, "%s", pt->label);
+        rs_snprintf_fits(label, sizeof label, "%s", pt->label);
         for (char *c = label; *c; c++)
           if (*c == ',' || *c == '"' || (unsigned char)*c < 0x20) *c = *c == ',' ? ';' : ' ';
         rs_buf_printf(b, "\"%s\"\n", label);
@@ -391,11 +380,11 @@ static void put_panel(rs_buf *b, const panel_def *pl, const rs_plot_point *pts, 
     rs_buf_printf(b, " axes x1y%d with lines ls %d title ", sd->axis, sd->style);
     char title[128];
     if (sd->key)
-      bprintf(title, sizeof title, "%s", sd->key);
+      rs_snprintf_fits(title, sizeof title, "%s", sd->key);
     else if (axis_names_series(pl, sd->axis))
-      bprintf(title, sizeof title, "%s (%s)", info->label, info->name);
+      rs_snprintf_fits(title, sizeof title, "%s (%s)", info->label, info->name);
     else
-      bprintf(title, sizeof title, "%s", info->label);
+      rs_snprintf_fits(title, sizeof title, "%s", info->label);
     rs_plots_quote(b, title);
     sep = ", \\\n       ";
   }
@@ -569,11 +558,11 @@ static int find_gnuplot(char *out, size_t n) {
   for (const char *dir = path;; dir += strcspn(dir, ":") + 1) {
     size_t dl = strcspn(dir, ":");
     int fits = strchr(name, '/')
-                   ? bprintf(cand, sizeof cand, "%s", name)
-                   : bprintf(cand, sizeof cand, "%.*s/%s", (int)dl, dl ? dir : ".", name);
+                   ? rs_snprintf_fits(cand, sizeof cand, "%s", name)
+                   : rs_snprintf_fits(cand, sizeof cand, "%.*s/%s", (int)dl, dl ? dir : ".", name);
     if (fits && stat(cand, &sb) == 0 && S_ISREG(sb.st_mode) && access(cand, X_OK) == 0) {
-      if (cand[0] == '/') return bprintf(out, n, "%s", cand);
-      return getcwd(cwd, sizeof cwd) && bprintf(out, n, "%s/%s", cwd, cand);
+      if (cand[0] == '/') return rs_snprintf_fits(out, n, "%s", cand);
+      return getcwd(cwd, sizeof cwd) && rs_snprintf_fits(out, n, "%s/%s", cwd, cand);
     }
     if (strchr(name, '/') || dir[dl] == '\0') return 0;
   }
@@ -595,7 +584,7 @@ static void first_error_line(FILE *fp, char *out, size_t n) {
     int located = s[0] == '"' && strstr(s, " line ") != NULL;
     int r = !located ? 1 : strstr(s, "warning:") ? 2 : 3;
     if (r > rank) {
-      bprintf(out, n, "%s", s);
+      rs_snprintf_fits(out, n, "%s", s);
       rank = r;
     }
   }
@@ -609,20 +598,20 @@ static int render(const char *gnuplot, const char *plotdir, const char *base, ch
   static const char *ext[2] = {"png", "pdf"};
   int made = 0;
   /* rs_plots_run has checked that plotdir is short enough for every name below */
-  bprintf(hold, sizeof hold, "%s/%s.tmp.XXXXXX", plotdir, base);
+  rs_snprintf_fits(hold, sizeof hold, "%s/%s.tmp.XXXXXX", plotdir, base);
   int hfd = mkstemp(hold); /* reserves the temporary base name */
   if (hfd < 0) {
-    bprintf(why, nwhy, "%s: cannot create a temporary file: %s", plotdir, strerror(errno));
+    rs_snprintf_fits(why, nwhy, "%s: cannot create a temporary file: %s", plotdir, strerror(errno));
     return 0;
   }
   close(hfd);
   for (int i = 0; i < 2; i++) {
-    bprintf(tmp[i], sizeof tmp[i], "%s.%s", hold, ext[i]);
-    bprintf(final[i], sizeof final[i], "%s/%s.%s", plotdir, base, ext[i]);
+    rs_snprintf_fits(tmp[i], sizeof tmp[i], "%s.%s", hold, ext[i]);
+    rs_snprintf_fits(final[i], sizeof final[i], "%s/%s.%s", plotdir, base, ext[i]);
   }
   /* the temporary base name is [a-z_.A-Z0-9]: safe inside gnuplot's single quotes */
-  bprintf(expr, sizeof expr, "outbase='%s'", strrchr(hold, '/') + 1);
-  bprintf(script, sizeof script, "%s.gp", base);
+  rs_snprintf_fits(expr, sizeof expr, "outbase='%s'", strrchr(hold, '/') + 1);
+  rs_snprintf_fits(script, sizeof script, "%s.gp", base);
   char *argv[] = {(char *)"gnuplot", (char *)"-e", expr, script, NULL};
 
   FILE *errf = tmpfile();
@@ -649,12 +638,12 @@ static int render(const char *gnuplot, const char *plotdir, const char *base, ch
     _exit(127);
   }
   if (pid < 0) {
-    bprintf(why, nwhy, "cannot start %s: %s", gnuplot, strerror(errno));
+    rs_snprintf_fits(why, nwhy, "cannot start %s: %s", gnuplot, strerror(errno));
     goto done;
   }
   while (waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) {
-      bprintf(why, nwhy, "cannot wait for %s: %s", gnuplot, strerror(errno));
+      rs_snprintf_fits(why, nwhy, "cannot wait for %s: %s", gnuplot, strerror(errno));
       goto done;
     }
   }
@@ -666,19 +655,19 @@ static int render(const char *gnuplot, const char *plotdir, const char *base, ch
   for (int i = 0; i < 2 && ok; i++)
     if (stat(tmp[i], &sb) != 0 || sb.st_size == 0) {
       ok = 0;
-      if (!msg[0]) bprintf(msg, sizeof msg, "no %s.%s was written", base, ext[i]);
+      if (!msg[0]) rs_snprintf_fits(msg, sizeof msg, "no %s.%s was written", base, ext[i]);
     }
   if (!ok) {
     if (!msg[0] && WIFEXITED(status))
-      bprintf(msg, sizeof msg, "%s exited with status %d", gnuplot, WEXITSTATUS(status));
+      rs_snprintf_fits(msg, sizeof msg, "%s exited with status %d", gnuplot, WEXITSTATUS(status));
     else if (!msg[0] && WIFSIGNALED(status))
-      bprintf(msg, sizeof msg, "%s killed by signal %d", gnuplot, WTERMSIG(status));
-    bprintf(why, nwhy, "gnuplot failed on %s: %s", script, msg);
+      rs_snprintf_fits(msg, sizeof msg, "%s killed by signal %d", gnuplot, WTERMSIG(status));
+    rs_snprintf_fits(why, nwhy, "gnuplot failed on %s: %s", script, msg);
     goto done;
   }
   for (int i = 0; i < 2; i++) {
     if (rename(tmp[i], final[i]) != 0) {
-      bprintf(why, nwhy, "%s: cannot rename: %s", final[i], strerror(errno));
+      rs_snprintf_fits(why, nwhy, "%s: cannot rename: %s", final[i], strerror(errno));
       goto done;
     }
     made++;
@@ -705,8 +694,8 @@ rs_status rs_plots_run(const char *dir, const rs_plot_point *pts, int npts, rs_p
   /* room for "/plots/panel_net_relational.tmp.XXXXXX.png" after dir */
   char csv[4096], plotdir[4096], path[4096];
   if (strlen(dir) + 64 >= sizeof csv) return rs_fail(err, RS_ERR_IO, "%s: path too long", dir);
-  bprintf(csv, sizeof csv, "%s/series.csv", dir);
-  bprintf(plotdir, sizeof plotdir, "%s/plots", dir);
+  rs_snprintf_fits(csv, sizeof csv, "%s/series.csv", dir);
+  rs_snprintf_fits(plotdir, sizeof plotdir, "%s/plots", dir);
   rs_status st = check_series(csv, err);
   if (st != RS_OK) return st;
   st = rs_mkdir_p(plotdir, err);
@@ -718,7 +707,7 @@ rs_status rs_plots_run(const char *dir, const rs_plot_point *pts, int npts, rs_p
     rs_buf b;
     rs_buf_init(&b);
     put_script(&b, only, pts, npts);
-    bprintf(path, sizeof path, "%s/%s.gp", plotdir, only ? only->name : "overview");
+    rs_snprintf_fits(path, sizeof path, "%s/%s.gp", plotdir, only ? only->name : "overview");
     st = b.failed ? rs_fail(err, RS_ERR_NOMEM, "%s: out of memory", path)
                   : rs_write_file(path, b.data, err);
     rs_buf_free(&b);
@@ -729,10 +718,11 @@ rs_status rs_plots_run(const char *dir, const rs_plot_point *pts, int npts, rs_p
   /* 2. the images, when there is a gnuplot */
   if (!find_gnuplot(rep->gnuplot, sizeof rep->gnuplot)) {
     rep->gnuplot[0] = '\0';
-    bprintf(rep->why_not, sizeof rep->why_not,
-            "gnuplot not found (install gnuplot-nox, or set RELSIM_GNUPLOT); the .gp scripts "
-            "in %s draw the figures",
-            plotdir);
+    rs_snprintf_fits(
+        rep->why_not, sizeof rep->why_not,
+        "gnuplot not found (install gnuplot-nox, or set RELSIM_GNUPLOT); the .gp scripts "
+        "in %s draw the figures",
+        plotdir);
     return RS_OK;
   }
   int failed = 0;
@@ -740,7 +730,7 @@ rs_status rs_plots_run(const char *dir, const rs_plot_point *pts, int npts, rs_p
     char why[sizeof rep->why_not];
     int made = render(rep->gnuplot, plotdir, p < 0 ? "overview" : panels[p].name, why, sizeof why);
     rep->nimages += made;
-    if (made < 2 && !failed++) bprintf(rep->why_not, sizeof rep->why_not, "%s", why);
+    if (made < 2 && !failed++) rs_snprintf_fits(rep->why_not, sizeof rep->why_not, "%s", why);
   }
   rep->rendered = failed == 0;
   return RS_OK;
@@ -777,7 +767,7 @@ rs_status rs_plots_render_script(const char *plotdir, const char *name, const ch
     return rs_fail(err, RS_ERR_IO, "%s: path too long", plotdir);
   rs_status st = rs_mkdir_p(plotdir, err);
   if (st != RS_OK) return st;
-  bprintf(path, sizeof path, "%s/%s.gp", plotdir, name);
+  rs_snprintf_fits(path, sizeof path, "%s/%s.gp", plotdir, name);
   st = rs_write_file(path, script, err);
   if (st != RS_OK) return st;
   rep->nscripts++;
@@ -786,15 +776,16 @@ rs_status rs_plots_render_script(const char *plotdir, const char *name, const ch
   int made = 0;
   if (!find_gnuplot(rep->gnuplot, sizeof rep->gnuplot)) {
     rep->gnuplot[0] = '\0';
-    bprintf(why, sizeof why,
-            "gnuplot not found (install gnuplot-nox, or set RELSIM_GNUPLOT); the .gp scripts "
-            "in %s draw the figures",
-            plotdir);
+    rs_snprintf_fits(
+        why, sizeof why,
+        "gnuplot not found (install gnuplot-nox, or set RELSIM_GNUPLOT); the .gp scripts "
+        "in %s draw the figures",
+        plotdir);
   } else {
     made = render(rep->gnuplot, plotdir, name, why, sizeof why);
   }
   rep->nimages += made;
-  if (made < 2 && !rep->why_not[0]) bprintf(rep->why_not, sizeof rep->why_not, "%s", why);
+  if (made < 2 && !rep->why_not[0]) rs_snprintf_fits(rep->why_not, sizeof rep->why_not, "%s", why);
   rep->rendered = rep->nimages == 2 * rep->nscripts;
   return RS_OK;
 }

@@ -190,8 +190,7 @@ static const char *hint_for(int failure) {
 static rs_status run_failed(rs_sim *sim, const rs_params *p, rs_error *err) {
   char inner[sizeof err->msg];
   snprintf(inner, sizeof inner, "%s", err->msg);
-  const char *at = strstr(inner, " at t = ");
-  double year = at ? strtod(at + 8, NULL) : (double)NAN;
+  double year = rs_solver_last_failure_time(sim->solver);
   return rs_fail(err, RS_ERR_RUN,
                  "the run failed in simulated year %.3f (span %g-%g, solver.rtol = %g, "
                  "solver.max_steps = %g): %s. Hint: %s",

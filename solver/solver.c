@@ -33,6 +33,7 @@ struct rs_solver {
   N_Vector *yS;
   const rs_ode *ode; /* problem of the current run */
   int last_flag;     /* rs_solver_failure of the last failed call */
+  double last_t;     /* time of the last failure */
   char cv_msg[512];  /* last message from CVODES's error handler */
 };
 
@@ -101,6 +102,10 @@ int rs_solver_last_failure(const rs_solver *s) {
   return s ? s->last_flag : RS_FAIL_NONE;
 }
 
+double rs_solver_last_failure_time(const rs_solver *s) {
+  return s && s->last_flag != RS_FAIL_NONE ? s->last_t : (double)NAN;
+}
+
 const char *rs_solver_version(void) {
   static char buf[64];
   char v[32];
@@ -144,6 +149,7 @@ static int cv_sens(int ns, sunrealtype t, N_Vector y, N_Vector ydot, N_Vector *y
 
 /* Describe a failed CVODES call: flag name, time, state. */
 static rs_status fail_flag(rs_solver *s, const char *call, int flag, double t, rs_error *err) {
+  s->last_t = t;
   switch (flag) {
     case CV_TOO_MUCH_WORK:
       s->last_flag = RS_FAIL_TOO_MUCH_WORK;

@@ -102,6 +102,8 @@ typedef enum rs_solver_failure {
   RS_FAIL_OTHER          /* anything else (bad input to CVODES, memory) */
 } rs_solver_failure;
 int rs_solver_last_failure(const rs_solver *s);
+/* The time at which the last run failed (NAN after a successful run). */
+double rs_solver_last_failure_time(const rs_solver *s);
 
 /* "CVODES (SUNDIALS 6.4.1)": the version of the SUNDIALS library linked in. */
 const char *rs_solver_version(void);

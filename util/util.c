@@ -355,6 +355,34 @@ void rs_buf_printf(rs_buf *b, const char *fmt, ...) {
   va_end(ap);
 }
 
+void rs_buf_csv_field(rs_buf *b, const char *s) {
+  size_t n = strlen(s);
+  int quote = strpbrk(s, ",\"\r\n") != NULL || (n > 0 && (s[0] == ' ' || s[n - 1] == ' '));
+  if (!quote) {
+    rs_buf_printf(b, "%s", s);
+    return;
+  }
+  rs_buf_printf(b, "\"");
+  for (; *s; s++) rs_buf_printf(b, "%s%c", *s == '"' ? "\"" : "", *s);
+  rs_buf_printf(b, "\"");
+}
+
+const char *rs_format_csv6(double x, char buf[32]) {
+  if (isnan(x))
+    buf[0] = '\0';
+  else
+    snprintf(buf, 32, "%.6g", x == 0.0 ? 0.0 : x);
+  return buf;
+}
+
+int rs_snprintf_fits(char *out, size_t n, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int k = vsnprintf(out, n, fmt, ap);
+  va_end(ap);
+  return k >= 0 && (size_t)k < n;
+}
+
 void rs_buf_md_cell(rs_buf *b, const char *text) {
   for (const char *s = text; *s; s++) {
     if (*s == '|')

@@ -85,6 +85,15 @@ void rs_buf_init(rs_buf *b);
 void rs_buf_free(rs_buf *b);
 void rs_buf_printf(rs_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void rs_buf_vprintf(rs_buf *b, const char *fmt, va_list ap);
+/* A CSV field (RFC 4180): quoted when it holds a comma, a quote, a line break or leading or
+ * trailing space, with quotes doubled. */
+void rs_buf_csv_field(rs_buf *b, const char *text);
+/* A number for a CSV file: "%.6g", empty for NAN, 0 for -0, into buf of 32 bytes. */
+const char *rs_format_csv6(double x, char buf[32]);
+/* snprintf that says whether the result fit into out (size n): 1, or 0 if it was truncated. */
+int rs_snprintf_fits(char *out, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Text for a cell of a Markdown table: '|' escaped, backquotes as quotes, line breaks as
  * spaces. */
 void rs_buf_md_cell(rs_buf *b, const char *text);
