@@ -140,6 +140,23 @@ double rs_event_value(const rs_event *ev, double t, double seg_mid) {
 
 /* ---------------------------------------------------------------- the equations */
 
+/* The ranges of the stocks and which ones the integrator keeps positive (stocks.def). */
+static const double stock_lower[RS_NSTATE] = {
+#define X(id, name, units, lo, hi, positive, label) lo,
+#include "stocks.def"
+#undef X
+};
+static const double stock_upper[RS_NSTATE] = {
+#define X(id, name, units, lo, hi, positive, label) hi,
+#include "stocks.def"
+#undef X
+};
+static const int stock_positive[RS_NSTATE] = {
+#define X(id, name, units, lo, hi, positive, label) positive,
+#include "stocks.def"
+#undef X
+};
+
 /* The double instance of equations.inc: the runs. */
 #define NUM double
 #define NUM_EXP exp
@@ -190,11 +207,6 @@ static double complex cs_pow(double complex z, double complex w) {
 #undef NUM_SQRT
 #undef RE
 #undef G_
-
-/* Derivative of the smooth positive part (for the analytic Jacobian). */
-static double dpos(double x, double w) {
-  return 0.5 * (1.0 + x / sqrt(x * x + w * w));
-}
 
 /* The evaluation context of a model for the double instance. */
 static ctx_d model_ctx(const rs_model *m) {
@@ -247,13 +259,18 @@ void rs_model_set_segment(rs_model *m, double t_lo, double t_hi) {
 }
 
 const double *rs_model_constraints(void) {
-  /* a, K, F strictly positive, enforced by the integrator. The others (s, R, G, rd_b, e) are
-   * kept in range by the formulation: the flows see them clamped to their range, so that at a
-   * bound they can only move back inside, and a stray beyond the rounding margin is refused as
-   * a recoverable RHS failure. An integrator constraint on them too would fail where a stock
-   * decays onto its bound at a high rate (erosion at 200/yr driving R to 0): the step that
-   * lands a rounding error below zero is refused again and again (CV_CONSTR_FAIL). */
-  static const double c[RS_NSTATE] = {2.0, 2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 2.0};
+  /* The stocks marked positive in stocks.def (a, K, F) are kept > 0 by the integrator (CVODE
+   * constraint 2). The others are kept in range by the formulation: the flows see them clamped
+   * to their range, so that at a bound they can only move back inside, and a stray beyond the
+   * rounding margin is refused as a recoverable RHS failure. An integrator constraint on them
+   * too would fail where a stock decays onto its bound at a high rate (erosion at 200/yr driving
+   * R to 0): the step that lands a rounding error below zero is refused again and again
+   * (CV_CONSTR_FAIL). */
+  static const double c[RS_NSTATE] = {
+#define X(id, name, units, lo, hi, positive, label) (positive) ? 2.0 : 0.0,
+#include "stocks.def"
+#undef X
+  };
   return c;
 }
 
@@ -273,10 +290,12 @@ void rs_model_initial_state(const rs_model *m, double y[RS_NSTATE]) {
 static int check_state(const double *y) {
   for (int i = 0; i < RS_NSTATE; i++)
     if (!isfinite(y[i])) return -1;
-  if (y[RS_A] <= 0.0 || y[RS_K] <= 0.0 || y[RS_F] <= 0.0) return 1;
-  if (y[RS_S] < -RS_RANGE_SLACK || y[RS_R] < -RS_RANGE_SLACK || y[RS_R] > 1.0 + RS_RANGE_SLACK ||
-      y[RS_G] < -RS_RANGE_SLACK || y[RS_RDB] < -RS_RANGE_SLACK || y[RS_E] < -RS_RANGE_SLACK)
-    return 1;
+  for (int i = 0; i < RS_NSTATE; i++) {
+    if (stock_positive[i]
+            ? y[i] <= 0.0
+            : y[i] < stock_lower[i] - RS_RANGE_SLACK || y[i] > stock_upper[i] + RS_RANGE_SLACK)
+      return 1;
+  }
   return 0;
 }
 
@@ -289,96 +308,6 @@ int rs_model_rhs(const rs_model *m, double t, const double *y_in, double *ydot) 
   rhs_d(&c, t, y, ydot);
   for (int i = 0; i < RS_NSTATE; i++)
     if (!isfinite(ydot[i])) return -1;
-  return 0;
-}
-
-/* ---------------------------------------------------------------- Jacobian */
-
-/* Gradients (with respect to the state) of the auxiliaries, then the rows of the Jacobian:
- * the chain rule applied to eval_flows and rs_model_rhs, term by term. */
-int rs_model_jac(const rs_model *m, double t, const double *y_in, double *J) {
-  enum { N = RS_NSTATE };
-  int bad = check_state(y_in);
-  if (bad) return bad;
-  double y[RS_NSTATE];
-  clamp_state_d(y_in, y);
-  const double *v = m->p.v;
-  const double w = v[RS_P_SMOOTH];
-  ctx_d c = model_ctx(m);
-  flows_d fl;
-  eval_flows_d(&c, t, y, &fl);
-  const double *ch = fl.f.ch;
-  double a = y[RS_A], K = y[RS_K], s = y[RS_S], R = y[RS_R], G = y[RS_G], F = y[RS_F];
-  double alpha = v[RS_P_ALPHA], mexp = v[RS_P_M_EXP];
-  double dY[N] = {0}, dr[N] = {0}, dB[N] = {0}, dC[N] = {0}, dga[N] = {0}, dgK[N] = {0};
-  double dgY[N] = {0}, dP[N] = {0};
-  dY[RS_A] = fl.Y / a;
-  dY[RS_K] = alpha * fl.Y / K;
-  dr[RS_A] = fl.r / a;
-  dr[RS_K] = (alpha - 1.0) * fl.r / K;
-  dB[RS_A] = -v[RS_P_BETA] * R * dpos(1.0 - a, w);
-  dB[RS_R] = v[RS_P_BETA] * pos_d(1.0 - a, w);
-  dC[RS_A] = mexp * fl.C / a;
-  dC[RS_R] = v[RS_P_GAMMA] * fl.am;
-  double dcb = dpos(fl.C - fl.B, w);
-  for (int j = 0; j < N; j++) {
-    dga[j] = dB[j] - dC[j];
-    dP[j] = dcb * (dC[j] - dB[j]);
-  }
-  dga[RS_A] -= v[RS_P_LAMBDA];
-  dga[RS_RDB] += v[RS_P_ETA];
-  dgK[RS_A] = s * dY[RS_A] / K;
-  dgK[RS_K] = s * (dY[RS_K] / K - fl.Y / (K * K));
-  dgK[RS_S] = fl.Y / K;
-  for (int j = 0; j < N; j++) dgY[j] = dga[j] + alpha * dgK[j];
-
-  memset(J, 0, sizeof(double) * N * N);
-#define JAC(i, j) J[(j)*N + (i)]
-  /* a */
-  for (int j = 0; j < N; j++) JAC(RS_A, j) = a * dga[j];
-  JAC(RS_A, RS_A) += fl.ga;
-  /* K */
-  JAC(RS_K, RS_A) = s * dY[RS_A];
-  JAC(RS_K, RS_K) = s * dY[RS_K] - v[RS_P_DELTA];
-  JAC(RS_K, RS_S) = fl.Y;
-  /* s */
-  double dss = dpos(fl.sraw, w) - dpos(fl.sraw - v[RS_P_S_MAX], w);
-  double ts = v[RS_P_TAU_S];
-  JAC(RS_S, RS_A) = dss * v[RS_P_SIGMA_RET] * dr[RS_A] / ts;
-  JAC(RS_S, RS_K) = dss * v[RS_P_SIGMA_RET] * dr[RS_K] / ts;
-  JAC(RS_S, RS_R) = dss * v[RS_P_SIGMA_R] / ts;
-  JAC(RS_S, RS_S) = -1.0 / ts;
-  /* R */
-  double d = fl.B - fl.C, pd = pos_d(d, w), dpd = dpos(d, w), pq = pos_d(fl.q, w),
-         dpq = dpos(fl.q, w);
-  for (int j = 0; j < N; j++)
-    JAC(RS_R, j) =
-        v[RS_P_KAPPA_B] * (1.0 - R) * dpd * (dB[j] - dC[j]) - v[RS_P_KAPPA_E] * R * dpq * dP[j];
-  JAC(RS_R, RS_R) += -v[RS_P_KAPPA_B] * pd - v[RS_P_KAPPA_E] * pq - ch[RS_CH_REFORM];
-  JAC(RS_R, RS_G) += v[RS_P_KAPPA_E] * R * dpq * v[RS_P_OMEGA];
-  /* G */
-  double chi = v[RS_P_CHI], push = fl.P + ch[RS_CH_YEN];
-  for (int j = 0; j < N; j++) JAC(RS_G, j) = chi * R * dP[j] * fl.gfree;
-  JAC(RS_G, RS_R) += chi * push * fl.gfree + ch[RS_CH_CRISIS] * v[RS_P_B_R] * G;
-  JAC(RS_G, RS_G) += -chi * R * push / v[RS_P_G_MAX] - v[RS_P_DELTA_G] -
-                     ch[RS_CH_CRISIS] * (1.0 - v[RS_P_B_R] * R);
-  /* rd_b */
-  double drd = (dpos(fl.rdraw, w) - dpos(fl.rdraw - v[RS_P_RD_MAX], w)) / v[RS_P_TAU_RD];
-  JAC(RS_RDB, RS_A) =
-      drd * (v[RS_P_RHO_A] * (1.0 - dpos(a - 1.0, w)) - v[RS_P_RHO_R] * R * mexp * fl.am / a);
-  JAC(RS_RDB, RS_R) = -drd * v[RS_P_RHO_R] * fl.am;
-  JAC(RS_RDB, RS_RDB) = -1.0 / v[RS_P_TAU_RD];
-  /* e */
-  double de = (dpos(fl.eraw, w) - dpos(fl.eraw - v[RS_P_E_MAX], w)) / v[RS_P_TAU_E];
-  for (int j = 0; j < N; j++) JAC(RS_E, j) = de * v[RS_P_E_G] * dgY[j];
-  JAC(RS_E, RS_R) -= de * v[RS_P_E_R];
-  JAC(RS_E, RS_E) -= 1.0 / v[RS_P_TAU_E];
-  /* F: dx/dy = -x_g pos'(g_ref - g_Y) dg_Y/dy */
-  double dx = -v[RS_P_X_G] * dpos(v[RS_P_G_REF] - fl.gY, w);
-  for (int j = 0; j < N; j++) JAC(RS_F, j) = -F * dx * dgY[j];
-  JAC(RS_F, RS_E) += F;
-  JAC(RS_F, RS_F) += y[RS_E] - fl.x;
-#undef JAC
   return 0;
 }
 
@@ -498,12 +427,39 @@ static void cs_context(const rs_model *m, rs_pref ref, cs_params *cp, ctx_c *c) 
   for (int i = 0; i < m->p.nevents; i++) cp->mag[i] = m->mag[i];
   if (ref.id >= 0)
     cp->v[ref.id] += CMPLX(0.0, cs_step);
-  else
+  else if (ref.event >= 0)
     cp->mag[ref.event] += CMPLX(0.0, cs_step);
   c->m = m;
   c->v = cp->v;
   c->mag = cp->mag;
   prepare_norms_c(c);
+}
+
+/* The Jacobian by the complex step, column by column: J e_j = Im f(y + i h e_j) / h. Exact to
+ * rounding (no difference quotient) and written nowhere but in the equations themselves, so a
+ * change of the equations cannot leave a stale hand-derived Jacobian behind. */
+int rs_model_jac(const rs_model *m, double t, const double *y_in, double *J) {
+  int bad = check_state(y_in);
+  if (bad) return bad;
+  cs_params cp;
+  ctx_c c;
+  const rs_pref none = {-1, -1};
+  cs_context(m, none, &cp, &c);
+  double complex yk[RS_NSTATE], f[RS_NSTATE];
+  double y[RS_NSTATE];
+  clamp_state_d(y_in, y);
+  for (int j = 0; j < RS_NSTATE; j++) {
+    /* The direction is added after clamping: within the slack outside a range, Newton's matrix
+     * keeps the restoring slope of the flow instead of the flat one of the clamp. */
+    for (int i = 0; i < RS_NSTATE; i++) yk[i] = y[i];
+    yk[j] += CMPLX(0.0, cs_step);
+    rhs_c(&c, t, yk, f);
+    for (int i = 0; i < RS_NSTATE; i++) {
+      J[j * RS_NSTATE + i] = cimag(f[i]) / cs_step;
+      if (!isfinite(J[j * RS_NSTATE + i])) return -1;
+    }
+  }
+  return 0;
 }
 
 void rs_model_sens_initial(const rs_model *m, const rs_pref *refs, int ns, double *yS0) {

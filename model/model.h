@@ -15,22 +15,21 @@
 
 /* ---------------------------------------------------------------- state vector */
 
-/* The stocks, in the order of the state vector (MODEL.md, "Stocks"). */
+/* The stocks, in the order of the state vector (model/stocks.def). */
+#define X(id, name, units, lo, hi, positive, label) RS_##id,
 typedef enum rs_state_index {
-  RS_A,   /* Japan's TFP relative to the US frontier, 1 = parity */
-  RS_K,   /* capital stock, units of first-year GDP */
-  RS_S,   /* investment rate, gross investment / GDP */
-  RS_R,   /* strength of relational ties, 0..1 */
-  RS_G,   /* Japanese production network in Asia, index (mid-1990s = 1) */
-  RS_RDB, /* business R&D, share of GDP */
-  RS_E,   /* start-up (entry) rate of firms, 1/yr */
-  RS_F,   /* number of firms, index (first year = 1) */
+#include "stocks.def"
   RS_NSTATE
 } rs_state_index;
+#undef X
 
-/* Name ("a", "K", ...) and units of a stock. */
+/* Name ("a", "K", ...) and units of a stock ("?" out of range). */
 const char *rs_state_name(int i);
 const char *rs_state_units(int i);
+/* Names of all stocks, RS_NSTATE entries in state order (for the solver's messages). */
+const char *const *rs_state_names(void);
+/* Physical range [*lower, *upper] of stock i (upper may be INFINITY). */
+void rs_state_range(int i, double *lower, double *upper);
 
 /* ---------------------------------------------------------------- parameter registry */
 
@@ -248,14 +247,9 @@ void rs_model_sens_indicators(const rs_model *m, const rs_pref *refs, int ns, do
 
 /* Output columns of series.csv after "year", in order. */
 typedef enum rs_indicator {
-  RS_I_A,
-  RS_I_K,
-  RS_I_S,
-  RS_I_R,
-  RS_I_G,
-  RS_I_RDB,
-  RS_I_E,
-  RS_I_F,              /* the stocks */
+#define X(id, name, units, lo, hi, positive, label) RS_I_##id,
+#include "stocks.def" /* the stocks, RS_I_A ... RS_I_F */
+#undef X
   RS_I_Y,              /* output, units of first-year GDP */
   RS_I_RET,            /* gross return on capital r = alpha Y / K, 1/yr */
   RS_I_TFP_GROWTH,     /* Japan's TFP growth, 1/yr */

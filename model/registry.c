@@ -2,6 +2,7 @@
  * default tables and events, and validation of a parameter set.
  * This file contains the data every other part of relsim reads parameters through: names,
  * units, defaults, bounds, meanings and sources (see registry.def for the scalars). */
+#include <assert.h>
 #include <math.h>
 #include <string.h>
 
@@ -87,16 +88,36 @@ const char *rs_param_enum_word(int id, int idx, char *buf, size_t n) {
 
 /* ---------------------------------------------------------------- states */
 
-static const char *const state_names[RS_NSTATE] = {"a", "K", "s", "R", "G", "rd_b", "e", "F"};
-static const char *const state_units[RS_NSTATE] = {
-    "1 (US = 1)",   "first-year GDP", "share of GDP",     "1 (0..1)", "index (mid-1990s = 1)",
-    "share of GDP", "1/yr",           "index (start = 1)"};
+typedef struct state_info {
+  const char *name, *units;
+  double lower, upper;
+} state_info;
+
+static const state_info states[RS_NSTATE] = {
+#define X(id, name, units, lo, hi, positive, label) {name, units, lo, hi},
+#include "stocks.def"
+#undef X
+};
+
+static const char *const state_names[RS_NSTATE] = {
+#define X(id, name, units, lo, hi, positive, label) name,
+#include "stocks.def"
+#undef X
+};
 
 const char *rs_state_name(int i) {
-  return i >= 0 && i < RS_NSTATE ? state_names[i] : "?";
+  return i >= 0 && i < RS_NSTATE ? states[i].name : "?";
 }
 const char *rs_state_units(int i) {
-  return i >= 0 && i < RS_NSTATE ? state_units[i] : "?";
+  return i >= 0 && i < RS_NSTATE ? states[i].units : "?";
+}
+const char *const *rs_state_names(void) {
+  return state_names;
+}
+void rs_state_range(int i, double *lower, double *upper) {
+  assert(i >= 0 && i < RS_NSTATE);
+  *lower = states[i].lower;
+  *upper = states[i].upper;
 }
 
 /* ---------------------------------------------------------------- tables */

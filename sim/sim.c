@@ -111,8 +111,6 @@ static int cb_sens(double t, const double *y, const double *ydot, int ns, const 
   return rs_model_sens_rhs(&sim->model, sim->refs, ns, t, y, yS, ySdot);
 }
 
-static const char *const state_names[RS_NSTATE] = {"a", "K", "s", "R", "G", "rd_b", "e", "F"};
-
 /* ---------------------------------------------------------------- buffers */
 
 static rs_status reserve(rs_sim *sim, rs_series *out, int rows, rs_error *err) {
@@ -230,9 +228,14 @@ static rs_status run(rs_sim *sim, const rs_params *p, const rs_pref *refs, int n
   sim->ns = ns;
   double y0[RS_NSTATE];
   rs_model_initial_state(m, y0);
-  rs_ode ode = {
-      RS_NSTATE,  cb_rhs, cb_jac, cb_segment, ns > 0 ? cb_sens : NULL, sim, rs_model_constraints(),
-      state_names};
+  rs_ode ode = {RS_NSTATE,
+                cb_rhs,
+                cb_jac,
+                cb_segment,
+                ns > 0 ? cb_sens : NULL,
+                sim,
+                rs_model_constraints(),
+                rs_state_names()};
   rs_solver_options opt = rs_sim_solver_options(p);
   if (ns > 0) {
     rs_model_sens_initial(m, refs, ns, sim->yS0);
