@@ -18,7 +18,7 @@
 
 /* ---------------------------------------------------------------- the free set */
 
-#define RS_FREE_MAX 24
+#define RS_FREE_MAX 32
 
 typedef struct rs_free_param {
   rs_pref ref;   /* the parameter (a scalar or an event magnitude) */

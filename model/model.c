@@ -173,8 +173,8 @@ static const int stock_positive[RS_NSTATE] = {
 #undef G_
 
 /* Elementary functions for the complex step. The imaginary parts carried here are derivative
- * directions scaled by a step of 1e-20, so every term of second order in them is below the
- * rounding of the real part: f(x + i y) = f(x) + i y f'(x) is then exact, and far cheaper than
+ * directions scaled by the step cs_step (1e-100), so every term of second order in them is below
+ * the rounding of the real part: f(x + i y) = f(x) + i y f'(x) is then exact, and far cheaper than
  * the general cexp, cpow and csqrt (which would also be exact). */
 static double complex cs_exp(double complex z) {
   double e = exp(creal(z));
@@ -314,14 +314,9 @@ int rs_model_rhs(const rs_model *m, double t, const double *y_in, double *ydot) 
 /* ---------------------------------------------------------------- indicators */
 
 static const rs_indicator_info indicator_info[RS_NINDICATOR] = {
-    {"a", "1 (US = 1)", "TFP relative to the US"},
-    {"K", "first-year GDP", "capital stock"},
-    {"s", "share of GDP", "investment rate"},
-    {"R", "1 (0..1)", "relational ties"},
-    {"G", "index (mid-1990s = 1)", "Asian production network"},
-    {"rd_b", "share of GDP", "business R&D"},
-    {"e", "1/yr", "start-up rate"},
-    {"F", "index (start = 1)", "number of firms"},
+#define X(id, name, units, lo, hi, positive, label) {name, units, label},
+#include "stocks.def"
+#undef X
     {"Y", "first-year GDP", "output"},
     {"r", "1/yr", "gross return on capital"},
     {"tfp_growth", "1/yr", "TFP growth"},
@@ -337,6 +332,13 @@ static const rs_indicator_info indicator_info[RS_NINDICATOR] = {
     {"C", "1/yr", "relational opportunity cost"},
     {"P", "1/yr", "pressure on the regime"},
     {"rd_public", "share of GDP", "government R&D"},
+    {"a_mfg", "1 (US = 1)", "manufacturing TFP relative to the US"},
+    {"sub_share", "1", "subcontractors among small manufacturers"},
+    {"rd_oecd", "share of GDP", "national R&D, OECD basis"},
+    {"profit_growth", "1/yr", "growth of the profit rate"},
+    {"g_pot", "1/yr", "expected growth (accelerator)"},
+    {"relief", "1", "share of pressure absorbed by the network"},
+    {"erosion", "1/yr", "erosion rate of ties"},
 };
 
 const rs_indicator_info *rs_indicator_info_get(int i) {
@@ -413,8 +415,13 @@ void rs_pref_bounds(const rs_params *p, rs_pref ref, double *lower, double *uppe
 /* ---------------------------------------------------------------- sensitivities */
 
 /* The complex step: f(x + i h) = f(x) + i h f'(x) + O(h^2), so Im f / h is the derivative to
- * rounding for any small h (no subtraction, no cancellation). */
-static const double cs_step = 1e-20;
+ * rounding for any small h (no subtraction, no cancellation). The step is far below the usual
+ * 1e-20 because the products of two imaginary parts (h^2 f' g') land in the real parts: near a
+ * smoothed kink, pos(x) = (x + sqrt(x^2 + w^2))/2 with x = i h f', they must stay far below w^2
+ * even where f' is huge (a_m^m with m = 20 at an extreme corner of the registry: 1e15). With
+ * h = 1e-100 they are below 1e-170 for any f' below 1e15, while h f' stays far above the
+ * smallest double for any derivative the model has. */
+static const double cs_step = 1e-100;
 
 /* Parameter values and magnitudes as complex numbers, with the step on parameter ref. */
 typedef struct cs_params {

@@ -117,6 +117,7 @@ typedef enum rs_channel {
   RS_CH_REFORM,    /* deliberate dismantling of ties, 1/yr */
   RS_CH_ENTRY,     /* shift of the target start-up rate, 1/yr */
   RS_CH_BASIC,     /* shift of the basic-research share, fraction */
+  RS_CH_EROSION,   /* relative change of the erosion rate of ties (1: twice as fast) */
   RS_NCHANNEL
 } rs_channel;
 
@@ -265,6 +266,13 @@ typedef enum rs_indicator {
   RS_I_COST,           /* relational opportunity cost C, 1/yr */
   RS_I_PRESSURE,       /* pressure on the regime P, 1/yr */
   RS_I_RD_PUBLIC,      /* government R&D, share of GDP */
+  RS_I_A_MFG,          /* manufacturing TFP relative to the US, a_m = w_mfg a (Cameron's index) */
+  RS_I_SUB_SHARE,      /* share of small manufacturers that are subcontractors, w_sub R */
+  RS_I_RD_OECD,        /* national R&D on the OECD's basis, w_rd (rd_b + rd_pub) */
+  RS_I_PROFIT_GROWTH,  /* growth of the profit rate r, g_Y - g_K, 1/yr */
+  RS_I_G_POT,          /* expected (potential) growth that drives the accelerator, 1/yr */
+  RS_I_RELIEF,         /* share of the pressure that the Asian network absorbs */
+  RS_I_EROSION,        /* rate at which ties erode under unabsorbed pressure, 1/yr */
   RS_NINDICATOR
 } rs_indicator;
 

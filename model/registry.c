@@ -124,19 +124,22 @@ void rs_state_range(int i, double *lower, double *upper) {
 
 static const rs_table_info table_info[RS_NTABLE] = {
     {"g_f", "1/yr", -0.05, 0.1, "frontier (US) TFP growth",
-     "assumption after the growth-accounting consensus for the US (e.g. Fernald's series): "
-     "0.8 %/yr to 1973, 0.4 %/yr in the 1973-95 slowdown, 1.1 %/yr in the IT boom of 1996, "
-     "back to 0.8 %/yr by 2005 and held there to 2025 (projection: an assumption, no source)"},
-    {"labor_growth", "1/yr", -0.05, 0.1, "labour-force growth",
-     "1955-2000: Statistics Bureau, Labour Force Survey (rounded); 2000-2025: assumption "
-     "following the decline of the working-age population in the IPSS projections, -0.4 %/yr "
-     "by 2005 and -0.7 %/yr by 2025"},
+     "Penn World Table 10.01, rtfpna of the USA: average log growth over 1955-73, 1973-80, "
+     "1980-90, 1990-2000, 2000-10 and 2010-19 (rounded to 1e-5), each period constant with a "
+     "one-year linear change centred on its boundary (params/data/pwt1001_jpn_usa.csv); held "
+     "at the 2010-19 rate after 2019 (assumption)"},
+    {"labor_growth", "1/yr", -0.05, 0.1, "growth of labour input, persons engaged x human capital",
+     "Penn World Table 10.01, emp x hc of Japan (the labour input of PWT's TFP): average log "
+     "growth over 1955-60, the decades 1960-2010 and 2010-19 (rounded to 1e-5), each period "
+     "constant with a one-year linear change centred on its boundary "
+     "(params/data/pwt1001_jpn_usa.csv); held at the 2010-19 rate after 2019 (assumption)"},
     {"rd_public", "share of GDP", 0.0, 0.05, "government-funded R&D",
-     "1955-1990: OECD MSTI / NSF (rounded); held at 0.55 % of GDP to 2025 (assumption), the "
-     "1996 Science and Technology Basic Plan adding 0.12 % (event st_basic_plan)"},
+     "1955-1990: OECD MSTI / NSF (rounded, relsim 0.1; not re-sourced); held at 0.55 % of GDP "
+     "to 2025 (assumption), the 1996 Science and Technology Basic Plan adding 0.12 % (event "
+     "st_basic_plan)"},
     {"rd_frontier", "share of GDP", 0.0, 0.1, "R&D of the frontier economy (the US)",
-     "NSF, National Patterns of R&D Resources (rounded); 1998: 2.59 % (sec. 6, from the NSF); "
-     "held at 2.7 % after 2000 (assumption)"},
+     "NCSES (NSF), National Patterns of R&D Resources, table 1: US R&D / GDP every five years "
+     "1955-2020 and 1998 (params/data/us_rd_gdp.csv); held at the 2020 value after"},
 };
 
 const rs_table_info *rs_table_info_get(int id) {
@@ -151,40 +154,67 @@ int rs_table_find(const char *name) {
 
 typedef struct table_default {
   int n;
-  double tv[16][2];
+  double tv[24][2];
 } table_default;
 
+/* Period averages as constant pieces: the value of each period from its start to half a year
+ * before its end, a linear change over the year centred on the boundary (which keeps the
+ * integral over each period within an eighth of a year's change of the exact one). The numbers
+ * are checked against the data files by tests/test_model.c. */
 static const table_default table_defaults[RS_NTABLE] = {
-    /* g_f: provisional, see table_info */
-    {6, {{1955, 0.008}, {1973, 0.008}, {1974, 0.004}, {1995, 0.004}, {1996, 0.011}, {2005, 0.008}}},
-    /* labor_growth */
-    {7,
-     {{1955, 0.015},
-      {1970, 0.012},
-      {1980, 0.010},
-      {1990, 0.008},
-      {1998, 0.0},
-      {2005, -0.004},
-      {2025, -0.007}}},
+    /* g_f: PWT 10.01 USA rtfpna, 1955-73, 1973-80, 1980-90, 1990-2000, 2000-10, 2010-19 */
+    {11,
+     {{1955.0, 0.00986},
+      {1972.5, 0.00986},
+      {1973.5, -0.00280},
+      {1979.5, -0.00280},
+      {1980.5, 0.00668},
+      {1989.5, 0.00668},
+      {1990.5, 0.00779},
+      {1999.5, 0.00779},
+      {2000.5, 0.00710},
+      {2009.5, 0.00710},
+      {2010.5, 0.00442}}},
+    /* labor_growth: PWT 10.01 JPN emp x hc, 1955-60, 1960-70, ..., 2000-10, 2010-19 */
+    {13,
+     {{1955.0, 0.02623},
+      {1959.5, 0.02623},
+      {1960.5, 0.02188},
+      {1969.5, 0.02188},
+      {1970.5, 0.01487},
+      {1979.5, 0.01487},
+      {1980.5, 0.01464},
+      {1989.5, 0.01464},
+      {1990.5, 0.00639},
+      {1999.5, 0.00639},
+      {2000.5, 0.00457},
+      {2009.5, 0.00457},
+      {2010.5, 0.00951}}},
     /* rd_public */
     {5, {{1955, 0.003}, {1970, 0.004}, {1980, 0.005}, {1990, 0.0055}, {2025, 0.0055}}},
-    /* rd_frontier */
-    {9,
-     {{1955, 0.014},
-      {1960, 0.026},
-      {1964, 0.029},
-      {1970, 0.026},
-      {1978, 0.022},
-      {1985, 0.027},
-      {1990, 0.026},
-      {1998, 0.0259},
-      {2000, 0.027}}},
+    /* rd_frontier: NCSES National Patterns, US R&D / GDP */
+    {15,
+     {{1955, 0.0145},
+      {1960, 0.0253},
+      {1965, 0.0273},
+      {1970, 0.0245},
+      {1975, 0.0212},
+      {1980, 0.0221},
+      {1985, 0.0264},
+      {1990, 0.0255},
+      {1995, 0.0240},
+      {1998, 0.0249},
+      {2000, 0.0261},
+      {2005, 0.0249},
+      {2010, 0.0270},
+      {2015, 0.0270},
+      {2020, 0.0336}}},
 };
 
 /* ---------------------------------------------------------------- channels and shapes */
 
 static const rs_channel_info channel_info[RS_NCHANNEL] = {
-    {"tfp", "1/yr", -0.2, 0.2, "TFP growth lost (oil shocks)"},
+    {"tfp", "1/yr", -0.2, 0.2, "TFP growth lost (oil shocks, the post-bubble slump)"},
     {"yen", "1/yr", 0.0, 1.0, "push of the strong yen to produce abroad (Plaza accord)"},
     {"bubble", "1", 0.0, 5.0, "asset-bubble intensity: investment boom and R&D diversion"},
     {"burst", "1/yr", 0.0, 1.0, "pressure on the regime and closures after the bubble bursts"},
@@ -194,6 +224,8 @@ static const rs_channel_info channel_info[RS_NCHANNEL] = {
     {"reform", "1/yr", 0.0, 10.0, "deliberate dismantling of relational ties"},
     {"entry", "1/yr", -0.2, 0.2, "shift of the target start-up rate"},
     {"basic", "1", -0.5, 0.5, "shift of the basic-research share of R&D"},
+    {"erosion", "1", -1.0, 20.0,
+     "relative change of the erosion rate of ties (1: twice as fast, -1: no erosion)"},
 };
 
 const rs_channel_info *rs_channel_info_get(int ch) {
@@ -227,6 +259,7 @@ static const rs_event event_defaults[] = {
     {"burst", true, RS_SHAPE_STEP, RS_CH_BURST, 1991.0, NAN, 0.01},
     {"us_pressure", true, RS_SHAPE_PULSE, RS_CH_PRESSURE, 1989.0, 1996.0, 0.01},
     {"asian_crisis", true, RS_SHAPE_PULSE, RS_CH_CRISIS, 1997.5, 1998.9, 0.3},
+    {"slump", true, RS_SHAPE_PULSE, RS_CH_TFP, 1991.0, 2000.0, 0.005},
     {"st_basic_plan", true, RS_SHAPE_RAMP, RS_CH_PUBLIC_RD, 1996.0, 2001.0, 0.0012},
 };
 

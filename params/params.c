@@ -62,14 +62,15 @@ static const group_title group_titles[] = {
      "catch-up and the relational flip: ties speed diffusion while behind (benefit B) "
      "and close firms to new information near the frontier (cost C) (sec. 2, 6)"},
     {"investment",
-     "tied firms chase market share, not profit, so investment stays high while "
-     "returns fall (sec. 2)"},
+     "investment follows expected growth (accelerator), and tied firms chase market share, "
+     "not profit, so it stays high while returns fall (sec. 2)"},
     {"ties",
-     "relational ties, built while they pay and eroded by pressure that the Asian "
-     "network does not absorb (sec. 2-5)"},
+     "relational ties, built while they pay and eroded by the share of the pressure that the "
+     "Asian network does not absorb (sec. 2-5)"},
     {"asia", "regionalization, the Japanese production network in Asia (sec. 3-5)"},
     {"rd", "research and development, and the relational drag on it near the frontier (sec. 6)"},
     {"startup", "start-ups and closures of firms (sec. 6)"},
+    {"measure", "measurement: how data that are not stocks of the model relate to them"},
     {"numerics", "numerics of the model equations"},
 };
 

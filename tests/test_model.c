@@ -74,7 +74,7 @@ typedef struct exo {
   double gf, n, rdp;    /* g_f(t), n(t), rd_pub(t) = rd_public(t) + public_rd(t) */
   double rdf;           /* rd_f(t) = rd_frontier(t) */
   double int_gf, int_n; /* integrals of g_f and n from 1955 to t */
-  double tfp, yen, bubble, burst, pressure, crisis, reform, entry; /* channels */
+  double tfp, yen, bubble, burst, pressure, crisis, reform, entry, erosion; /* channels */
 } exo;
 
 /* dy/dt from the equations in the opening comment of model.c, written out independently of its
@@ -89,38 +89,48 @@ static void rhs_by_hand(const rs_params *p, const exo *x, const double *y, doubl
   double Af = exp(x->int_gf), L = exp(x->int_n);
   double Y = Z * a * Af * pow(K, alpha) * pow(L, 1.0 - alpha);
   double r = alpha * Y / K;
-  /* B = beta R pos(1 - a), C = gamma R a^m */
-  double B = v[RS_P_BETA] * R * hpos(1.0 - a, w);
-  double C = v[RS_P_GAMMA] * R * pow(a, v[RS_P_M_EXP]);
-  /* da/dt = a [lambda (1-a) + B - C + eta (rd_b + rd_pub) - g_f - tfp(t)] */
-  double ga = v[RS_P_LAMBDA] * (1.0 - a) + B - C + v[RS_P_ETA] * (rdb + x->rdp - x->rdf) - x->tfp;
+  /* manufacturing a_m = w_mfg a; B = beta R pos(1 - a_m), C = gamma R a_m^m */
+  double am = v[RS_P_W_MFG] * a;
+  double B = v[RS_P_BETA] * R * hpos(1.0 - am, w);
+  double C = v[RS_P_GAMMA] * R * pow(am, v[RS_P_M_EXP]);
+  /* da/dt = a [(lambda + mu rd/rd_f)(1 - a) + B - C + eta (rd - rd_f) - tfp(t)],
+   * rd = rd_b + rd_pub */
+  double rd = rdb + x->rdp;
+  double ga = (v[RS_P_LAMBDA] + v[RS_P_MU] * rd / x->rdf) * (1.0 - a) + B - C +
+              v[RS_P_ETA] * (rd - x->rdf) - x->tfp;
   dy[0] = a * ga;
   /* dK/dt = s Y - delta K */
   dy[1] = s * Y - v[RS_P_DELTA] * K;
-  /* s* = clamp(s0 + sigma_R R + sigma_r (r - r_ref) + sigma_b bubble), clamp(x) = pos(x) -
-   * pos(x - s_max); ds/dt = (s* - s)/tau_s */
+  /* g_K = s Y/K - delta, g_Y = g_a + g_f + alpha g_K + (1-alpha) n,
+   * g_pot = (g_a + g_f)/(1 - alpha) + n */
+  double gK = s * Y / K - v[RS_P_DELTA];
+  double gY = ga + x->gf + alpha * gK + (1.0 - alpha) * x->n;
+  double gpot = (ga + x->gf) / (1.0 - alpha) + x->n;
+  /* s* = clamp(s0 + sigma_R R + sigma_r (r - r_ref) + sigma_g (g_pot - g_norm) + sigma_b bubble;
+   * s_max), clamp(x; c) = pos(x) - pos(x - c); ds/dt = (s* - s)/tau_s */
   double sraw = v[RS_P_S0] + v[RS_P_SIGMA_R] * R + v[RS_P_SIGMA_RET] * (r - v[RS_P_R_REF]) +
-                v[RS_P_SIGMA_B] * x->bubble;
+                v[RS_P_SIGMA_G] * (gpot - v[RS_P_G_NORM]) + v[RS_P_SIGMA_B] * x->bubble;
   double sstar = hpos(sraw, w) - hpos(sraw - v[RS_P_S_MAX], w);
   dy[2] = (sstar - s) / v[RS_P_TAU_S];
-  /* P = pos(C - B) + burst + pressure;
-   * dR/dt = kappa_b (1-R) pos(B - C) - kappa_e R pos(P - omega G) - reform R */
+  /* P = pos(C - B) + burst + pressure; relief = omega_s min(G/G_full, 1) with the smooth
+   * min(x, 1) = x - pos(x - 1); erosion = kappa_e (1 + erosion(t)) pos(P (1 - relief) - omega G);
+   * dR/dt = kappa_b (1-R) pos(B - C) - erosion R - reform R */
   double P = hpos(C - B, w) + x->burst + x->pressure;
-  dy[3] = v[RS_P_KAPPA_B] * (1.0 - R) * hpos(B - C, w) -
-          v[RS_P_KAPPA_E] * R * hpos(P - v[RS_P_OMEGA] * G, w) - x->reform * R;
+  double gr = G / v[RS_P_G_FULL];
+  double relief = v[RS_P_OMEGA_S] * (gr - hpos(gr - 1.0, w));
+  double erosion =
+      v[RS_P_KAPPA_E] * (1.0 + x->erosion) * hpos(P * (1.0 - relief) - v[RS_P_OMEGA] * G, w);
+  dy[3] = v[RS_P_KAPPA_B] * (1.0 - R) * hpos(B - C, w) - erosion * R - x->reform * R;
   /* dG/dt = chi R (P + yen) (1 - G/G_max) - delta_G G - crisis (1 - b_R R) G */
   dy[4] = v[RS_P_CHI] * R * (P + x->yen) * (1.0 - G / v[RS_P_G_MAX]) - v[RS_P_DELTA_G] * G -
           x->crisis * (1.0 - v[RS_P_B_R] * R) * G;
-  /* rd* = clamp(rho0 + rho_a a - rho_R R a^m - rho_b bubble; rd_max),
-   * d rd_b/dt = (rd* - rd_b)/tau_rd, clamp(x; c) = pos(x) - pos(x - c) */
-  /* rd* = clamp(rho0 + rho_a min(a, 1) - rho_R R a^m - rho_b bubble; rd_max), with the smooth
-   * min(a, 1) = a - pos(a - 1) */
-  double rdraw = v[RS_P_RHO0] + v[RS_P_RHO_A] * (a - hpos(a - 1.0, w)) -
-                 v[RS_P_RHO_R] * R * pow(a, v[RS_P_M_EXP]) - v[RS_P_RHO_B] * x->bubble;
+  /* rd* = clamp(rho0 + rho_a min(a_m, 1) + rho_pi (g_Y - g_K) - rho_R R a_m^m - rho_b bubble;
+   * rd_max), with the smooth min(a_m, 1) = a_m - pos(a_m - 1); d rd_b/dt = (rd* - rd_b)/tau_rd */
+  double rdraw = v[RS_P_RHO0] + v[RS_P_RHO_A] * (am - hpos(am - 1.0, w)) +
+                 v[RS_P_RHO_PI] * (gY - gK) - v[RS_P_RHO_R] * R * pow(am, v[RS_P_M_EXP]) -
+                 v[RS_P_RHO_B] * x->bubble;
   double rdstar = hpos(rdraw, w) - hpos(rdraw - v[RS_P_RD_MAX], w);
   dy[5] = (rdstar - rdb) / v[RS_P_TAU_RD];
-  /* g_Y = g_a + g_f + alpha (s Y/K - delta) + (1-alpha) n */
-  double gY = ga + x->gf + alpha * (s * Y / K - v[RS_P_DELTA]) + (1.0 - alpha) * x->n;
   /* e* = clamp(e0 + e_g g_Y - e_R R + entry; e_max), de/dt = (e* - e)/tau_e */
   double eraw = v[RS_P_E0] + v[RS_P_E_G] * gY - v[RS_P_E_R] * R + x->entry;
   double estar = hpos(eraw, w) - hpos(eraw - v[RS_P_E_MAX], w);
@@ -145,10 +155,30 @@ static void compare_rhs(const char *label, const rs_params *p, const exo *x, con
   }
 }
 
-/* The default tables (registry.c), by hand:
- *   g_f: 0.008 to 1973, 0.004 in 1974-95, 0.011 in 1996, 0.008 in 2005 (linear between);
- *   n: 0.015 (1955), 0.012 (1970), 0.010 (1980), 0.008 (1990), 0 (1998);
- *   rd_public: 0.003 (1955), 0.004 (1970), 0.005 (1980), 0.0055 (1990 on). */
+/* The default tables (registry.c), by hand. g_f: 0.00986 to 1972.5, -0.0028 from 1973.5 to
+ * 1979.5, 0.00668 from 1980.5 to 1989.5, 0.00779 from 1990.5 to 1999.5 (linear across each
+ * boundary year). n: 0.02623 to 1959.5, 0.02188 from 1960.5 to 1969.5, 0.01487 from 1970.5 to
+ * 1979.5, 0.01464 from 1980.5 to 1989.5, 0.00639 from 1990.5 to 1999.5. rd_public: 0.003 (1955),
+ * 0.004 (1970), 0.005 (1980), 0.0055 (1990 on). rd_frontier: 0.0245 (1970), 0.0212 (1975),
+ * 0.0221 (1980), 0.0264 (1985), 0.0255 (1990), 0.0240 (1995), 0.0249 (1998). */
+#define GF1 0.00986
+#define GF2 (-0.0028)
+#define GF3 0.00668
+#define GF4 0.00779
+#define N1 0.02623
+#define N2 0.02188
+#define N3 0.01487
+#define N4 0.01464
+#define N5 0.00639
+/* Integrals from 1955 to the end of each boundary year (1973.5, 1980.5, 1990.5; 1960.5, 1970.5,
+ * 1980.5, 1990.5): the constant pieces and the trapezoids of the one-year changes. */
+#define IGF_1973_5 (17.5 * GF1 + 0.5 * (GF1 + GF2))
+#define IGF_1980_5 (IGF_1973_5 + 6.0 * GF2 + 0.5 * (GF2 + GF3))
+#define IGF_1990_5 (IGF_1980_5 + 9.0 * GF3 + 0.5 * (GF3 + GF4))
+#define IN_1970_5 (4.5 * N1 + 0.5 * (N1 + N2) + 9.0 * N2 + 0.5 * (N2 + N3))
+#define IN_1980_5 (IN_1970_5 + 9.0 * N3 + 0.5 * (N3 + N4))
+#define IN_1990_5 (IN_1980_5 + 9.0 * N4 + 0.5 * (N4 + N5))
+
 static void the_rhs_matches_a_hand_computation_from_the_documented_equations(void) {
   rs_params p;
 
@@ -156,14 +186,12 @@ static void the_rhs_matches_a_hand_computation_from_the_documented_equations(voi
   rs_params_defaults(&p);
   add_event(&p, make_event("entry_push", RS_SHAPE_PULSE, RS_CH_ENTRY, 1974.0, 1976.0, 0.02));
   exo x1 = {.t = 1974.5,
-            .gf = 0.004,
-            .n = 0.012 - 0.45 * 0.002,
+            .gf = GF2,
+            .n = N3,
             .rdp = 0.004 + 0.45 * 0.001,
-            .rdf = 0.026 - 4.5 / 8.0 * 0.004, /* 1970 0.026 -> 1978 0.022 */
-            /* 18 yr at 0.008, 1973-74 from 0.008 down to 0.004, half a year at 0.004 */
-            .int_gf = 18 * 0.008 + 0.5 * (0.008 + 0.004) + 0.5 * 0.004,
-            /* 1955-70 trapezoid, then 4.5 yr from 0.012 down to 0.0111 */
-            .int_n = 15 * 0.5 * (0.015 + 0.012) + 4.5 * 0.5 * (0.012 + 0.0111),
+            .rdf = 0.0245 - 4.5 / 5.0 * 0.0033, /* 1970 0.0245 -> 1975 0.0212 */
+            .int_gf = IGF_1973_5 + 1.0 * GF2,
+            .int_n = IN_1970_5 + 4.0 * N3,
             .tfp = 0.02,
             .entry = 0.02};
   const double y1[RS_NSTATE] = {0.78, 3.1, 0.33, 0.55, 0.12, 0.011, 0.06, 1.7};
@@ -173,60 +201,63 @@ static void the_rhs_matches_a_hand_computation_from_the_documented_equations(voi
   rs_params_defaults(&p);
   add_event(&p, make_event("reform", RS_SHAPE_STEP, RS_CH_REFORM, 1980.0, (double)NAN, 0.05));
   exo x2 = {.t = 1980.5,
-            .gf = 0.004,
-            .n = 0.010 - 0.05 * 0.002,
+            .gf = GF3,
+            .n = N4,
             .rdp = 0.005 + 0.05 * 0.0005,
-            .rdf = 0.022 + 2.5 / 7.0 * 0.005, /* 1978 0.022 -> 1985 0.027 */
-            .int_gf = 18 * 0.008 + 0.5 * (0.008 + 0.004) + 6.5 * 0.004, /* = 0.176 */
-            .int_n = 15 * 0.5 * (0.015 + 0.012) + 10 * 0.5 * (0.012 + 0.010) +
-                     0.5 * 0.5 * (0.010 + 0.0099),
+            .rdf = 0.0221 + 0.5 / 5.0 * 0.0043, /* 1980 0.0221 -> 1985 0.0264 */
+            .int_gf = IGF_1980_5,
+            .int_n = IN_1980_5,
             .reform = 0.05};
   const double y2[RS_NSTATE] = {0.85, 2.3, 0.30, 0.60, 0.40, 0.015, 0.05, 1.4};
   compare_rhs("1980.5", &p, &x2, y2);
 
-  /* 1987.5: plaza (yen 0.03) and the bubble (1.0). */
+  /* 1987.5: plaza (yen 0.03) and the bubble (1.0); erosion twice as fast (an added step). */
   rs_params_defaults(&p);
+  add_event(&p, make_event("faster", RS_SHAPE_STEP, RS_CH_EROSION, 1987.0, (double)NAN, 1.0));
   exo x3 = {.t = 1987.5,
-            .gf = 0.004,
-            .n = 0.010 - 0.75 * 0.002,
+            .gf = GF3,
+            .n = N4,
             .rdp = 0.005 + 0.75 * 0.0005,
-            .rdf = 0.027 - 2.5 / 5.0 * 0.001, /* 1985 0.027 -> 1990 0.026 */
-            .int_gf = 18 * 0.008 + 0.5 * (0.008 + 0.004) + 13.5 * 0.004,
-            .int_n = 15 * 0.5 * (0.015 + 0.012) + 10 * 0.5 * (0.012 + 0.010) +
-                     7.5 * 0.5 * (0.010 + 0.0085),
+            .rdf = 0.0264 - 2.5 / 5.0 * 0.0009, /* 1985 0.0264 -> 1990 0.0255 */
+            .int_gf = IGF_1980_5 + 7.0 * GF3,
+            .int_n = IN_1980_5 + 7.0 * N4,
             .yen = 0.03,
-            .bubble = 1.0};
+            .bubble = 1.0,
+            .erosion = 1.0};
   const double y3[RS_NSTATE] = {0.92, 9.5, 0.36, 0.80, 0.70, 0.021, 0.045, 2.6};
   compare_rhs("1987.5", &p, &x3, y3);
 
-  /* 1993: plaza (0.03), burst (0.01), US pressure (0.01). */
+  /* 1993: plaza (0.03), burst (0.01), US pressure (0.01), the slump (tfp 0.005). */
+  rs_params_defaults(&p);
   exo x4 = {.t = 1993.0,
-            .gf = 0.004,
-            .n = 0.008 - 3.0 / 8.0 * 0.008,
+            .gf = GF4,
+            .n = N5,
             .rdp = 0.0055,
-            .rdf = 0.026 - 3.0 / 8.0 * 0.0001, /* 1990 0.026 -> 1998 0.0259 */
-            .int_gf = 18 * 0.008 + 0.5 * (0.008 + 0.004) + 19 * 0.004,
-            .int_n = 15 * 0.5 * (0.015 + 0.012) + 10 * 0.5 * (0.012 + 0.010) +
-                     10 * 0.5 * (0.010 + 0.008) + 3 * 0.5 * (0.008 + 0.005),
+            .rdf = 0.0255 - 3.0 / 5.0 * 0.0015, /* 1990 0.0255 -> 1995 0.0240 */
+            .int_gf = IGF_1990_5 + 2.5 * GF4,
+            .int_n = IN_1990_5 + 2.5 * N5,
+            .tfp = 0.005,
             .yen = 0.03,
             .burst = 0.01,
             .pressure = 0.01};
   const double y4[RS_NSTATE] = {0.96, 30.0, 0.38, 0.82, 0.85, 0.022, 0.042, 3.0};
   compare_rhs("1993.0", &p, &x4, y4);
+  /* The same with a network beyond G_full (full relief) and the 0.1 absolute absorption on. */
+  p.v[RS_P_OMEGA] = 0.004;
+  const double y4b[RS_NSTATE] = {0.96, 30.0, 0.38, 0.82, 1.4, 0.022, 0.042, 3.0};
+  compare_rhs("1993.0, G > G_full", &p, &x4, y4b);
 
-  /* 1998: plaza, burst, the Asian crisis (0.3) and the Basic Plan ramp on public R&D (0.0012
-   * from 1996 to 2001: 2/5 of it by 1998); g_f falls from 0.011 (1996) towards 0.008 (2005);
-   * labour growth is 0 (a table point). */
-  double gf98 = 0.011 - 2.0 / 9.0 * 0.003;
+  /* 1998: plaza, burst, the Asian crisis (0.3), the slump and the Basic Plan ramp on public R&D
+   * (0.0012 from 1996 to 2001: 2/5 of it by 1998). */
+  rs_params_defaults(&p);
   exo x5 = {.t = 1998.0,
-            .gf = gf98,
-            .n = 0.0,
+            .gf = GF4,
+            .n = N5,
             .rdp = 0.0055 + 0.4 * 0.0012,
-            .rdf = 0.0259, /* a table point */
-            .int_gf = 18 * 0.008 + 0.5 * (0.008 + 0.004) + 21 * 0.004 + 0.5 * (0.004 + 0.011) +
-                      2 * 0.5 * (0.011 + gf98),
-            .int_n = 15 * 0.5 * (0.015 + 0.012) + 10 * 0.5 * (0.012 + 0.010) +
-                     10 * 0.5 * (0.010 + 0.008) + 8 * 0.5 * 0.008,
+            .rdf = 0.0249, /* a table point */
+            .int_gf = IGF_1990_5 + 7.5 * GF4,
+            .int_n = IN_1990_5 + 7.5 * N5,
+            .tfp = 0.005,
             .yen = 0.03,
             .burst = 0.01,
             .crisis = 0.3};
@@ -344,10 +375,11 @@ static void the_analytic_jacobian_matches_central_differences_also_at_the_kinks(
     compare_jac(label, &m, times[k], states[k]);
   }
 
-  /* Near the flip B = C (a about 0.89 with R = 0.5): the kinks of pos(B - C), pos(C - B). */
+  /* Near the flip B = C (a_m about 0.89 with R = 0.5): the kinks of pos(B - C), pos(C - B). */
   double y[RS_NSTATE] = {0.9, 8.0, 0.35, 0.5, 0.5, 0.02, 0.05, 2.0};
   prepare_at(&m, &p, 1993.0);
-  solve_state(&m, 1993.0, y, RS_A, 0.85, 0.95, RS_I_NET_RELATIONAL, 0.0);
+  solve_state(&m, 1993.0, y, RS_A, 0.85 / p.v[RS_P_W_MFG], 0.95 / p.v[RS_P_W_MFG],
+              RS_I_NET_RELATIONAL, 0.0);
   rs_model_indicators(&m, 1993.0, y, out);
   CHECK(fabs(out[RS_I_NET_RELATIONAL]) < 1e-12);
   const double offsets[5] = {0.0, 3e-5, -3e-5, 3e-4, -3e-4}; /* in a: within a few w/beta R */
@@ -358,21 +390,41 @@ static void the_analytic_jacobian_matches_central_differences_also_at_the_kinks(
   }
   y[RS_A] = a_flip;
 
-  /* Near a = 1: the kink of pos(1 - a). */
+  /* Near a_m = w_mfg a = 1: the kink of pos(1 - a_m) and of min(a_m, 1). */
   const double near_one[5] = {1.0, 1.0 - 1e-5, 1.0 + 1e-5, 1.0 - 1e-4, 1.0 + 1e-4};
   for (int k = 0; k < 5; k++) {
-    y[RS_A] = near_one[k];
-    compare_jac("near a = 1", &m, 1993.0, y);
+    y[RS_A] = near_one[k] / p.v[RS_P_W_MFG];
+    compare_jac("near a_m = 1", &m, 1993.0, y);
   }
 
-  /* Near P = omega G: the kink of the unabsorbed pressure pos(P - omega G). */
-  y[RS_A] = 0.95;
-  rs_model_indicators(&m, 1993.0, y, out);
-  y[RS_G] = out[RS_I_PRESSURE] / p.v[RS_P_OMEGA];
-  CHECK(y[RS_G] > 0.0 && y[RS_G] < p.v[RS_P_G_MAX]);
-  compare_jac("near P = omega G", &m, 1993.0, y);
+  /* Near G = G_full: the kink of the relief omega_s min(G/G_full, 1). */
+  y[RS_A] = 0.95 / p.v[RS_P_W_MFG];
+  const double near_full[3] = {1.0, 1.0 - 1e-5, 1.0 + 1e-5};
+  for (int k = 0; k < 3; k++) {
+    y[RS_G] = near_full[k] * p.v[RS_P_G_FULL];
+    compare_jac("near G = G_full", &m, 1993.0, y);
+  }
+
+  /* Near P (1 - relief) = omega G: the kink of the unabsorbed pressure pos(q), with the
+   * absolute absorption of relsim 0.1 switched on so that q crosses zero inside the range. */
+  rs_params p2 = p;
+  p2.v[RS_P_OMEGA] = 0.05;
+  rs_model m2;
+  prepare_at(&m2, &p2, 1993.0);
+  double glo = 0.0, ghi = p2.v[RS_P_G_MAX] * 0.99;
+  for (int it = 0; it < 200; it++) {
+    y[RS_G] = 0.5 * (glo + ghi);
+    rs_model_indicators(&m2, 1993.0, y, out);
+    double q = out[RS_I_PRESSURE] * (1.0 - out[RS_I_RELIEF]) - p2.v[RS_P_OMEGA] * y[RS_G];
+    if (q > 0)
+      glo = y[RS_G];
+    else
+      ghi = y[RS_G];
+  }
+  CHECK(y[RS_G] > 0.01 && y[RS_G] < p2.v[RS_P_G_MAX] * 0.98);
+  compare_jac("near q = 0", &m2, 1993.0, y);
   y[RS_G] *= 1.0 + 1e-3;
-  compare_jac("near P = omega G (above)", &m, 1993.0, y);
+  compare_jac("near q = 0 (above)", &m2, 1993.0, y);
   y[RS_G] = 0.5;
 
   /* Near g_Y = g_ref: the kink of the closure rate. */
@@ -381,20 +433,25 @@ static void the_analytic_jacobian_matches_central_differences_also_at_the_kinks(
   CHECK_REL(out[RS_I_GDP_GROWTH], p.v[RS_P_G_REF], 1e-9);
   compare_jac("near g_Y = g_ref", &m, 1993.0, y);
 
-  /* Near rd* = 0: the kink of target business R&D (a about 0.5 without ties). */
+  /* Near rd* = 0: the kink of target business R&D (a low a without ties), found by bisection
+   * on a with the documented target (rho0 + rho_a min(a_m, 1) + rho_pi (g_Y - g_K)
+   * - rho_R R a_m^m - rho_b bubble) from the indicators. */
   double z[RS_NSTATE] = {0.5, 1.5, 0.2, 0.02, 0.02, 0.003, 0.06, 1.0};
   prepare_at(&m, &p, 1960.5);
-  double lo = 0.3, hi = 0.8;
+  double lo = 0.05, hi = 0.8, wsm = p.v[RS_P_SMOOTH];
   for (int it = 0; it < 200; it++) {
     z[RS_A] = 0.5 * (lo + hi);
-    double raw = p.v[RS_P_RHO0] +
-                 p.v[RS_P_RHO_A] * (z[RS_A] - hpos(z[RS_A] - 1.0, p.v[RS_P_SMOOTH])) -
-                 p.v[RS_P_RHO_R] * z[RS_R] * pow(z[RS_A], p.v[RS_P_M_EXP]);
+    rs_model_indicators(&m, 1960.5, z, out);
+    double am = out[RS_I_A_MFG];
+    double raw = p.v[RS_P_RHO0] + p.v[RS_P_RHO_A] * (am - hpos(am - 1.0, wsm)) +
+                 p.v[RS_P_RHO_PI] * out[RS_I_PROFIT_GROWTH] -
+                 p.v[RS_P_RHO_R] * z[RS_R] * pow(am, p.v[RS_P_M_EXP]);
     if (raw < 0)
       lo = z[RS_A];
     else
       hi = z[RS_A];
   }
+  CHECK(z[RS_A] > 0.06 && z[RS_A] < 0.79);
   compare_jac("near rd* = 0", &m, 1960.5, z);
   z[RS_A] *= 1.0 + 1e-3;
   compare_jac("near rd* = 0 (above)", &m, 1960.5, z);
@@ -404,7 +461,7 @@ static void the_analytic_jacobian_matches_central_differences_also_at_the_kinks(
 
 /* ---------------------------------------------------------------- the baseline */
 
-static void the_baseline_starts_in_1955_at_a_061_r_034_and_y_1(void) {
+static void the_baseline_starts_in_1955_at_a_042_r_034_and_y_1(void) {
   rs_error err = {""};
   rs_sim *sim = rs_sim_alloc(&err);
   CHECK(sim != NULL);
@@ -419,15 +476,16 @@ static void the_baseline_starts_in_1955_at_a_061_r_034_and_y_1(void) {
   if (rc == RS_OK) {
     CHECK(s.nrows == 46);
     CHECK(s.year[0] == 1955.0 && s.year[s.nrows - 1] == 2000.0);
-    CHECK(rs_series_at(&s, 0, RS_I_A) == 0.61);
+    CHECK(rs_series_at(&s, 0, RS_I_A) == 0.42);
     CHECK_REL(rs_series_at(&s, 0, RS_I_RET), 0.34, 1e-14);
     CHECK_REL(rs_series_at(&s, 0, RS_I_Y), 1.0, 1e-14);
-    CHECK_REL(rs_series_at(&s, 0, RS_I_K), 0.35 / 0.34, 1e-15);
+    CHECK_REL(rs_series_at(&s, 0, RS_I_K), 0.39 / 0.34, 1e-15);
     /* The other stocks start at their initial.* values. */
     CHECK(rs_series_at(&s, 0, RS_I_S) == 0.20);
     CHECK(rs_series_at(&s, 0, RS_I_R) == 0.20);
     CHECK(rs_series_at(&s, 0, RS_I_F) == 1.0);
-    /* One segment per stretch between the 12 distinct edges of the default events. */
+    /* One segment per stretch between the 12 distinct edges of the default events inside
+     * 1955-2000 (the slump starts with the burst and ends with the run). */
     CHECK(st.segments == 13);
     /* The work of a run, for the record (and against a blow-up of it). */
     CHECK(st.steps > 0 && st.steps < 2000);
@@ -599,7 +657,7 @@ static void stocks_stay_in_range_under_extreme_parameters(void) {
   p.v[RS_P_X_G] = 5.0;
   p.v[RS_P_X_B] = 5.0;
   p.v[RS_P_TAU_E] = 0.25;
-  add_event(&p, make_event("slump", RS_SHAPE_PULSE, RS_CH_TFP, 1960.0, 1962.0, 0.2));
+  add_event(&p, make_event("tfp_crash", RS_SHAPE_PULSE, RS_CH_TFP, 1960.0, 1962.0, 0.2));
   add_event(&p, make_event("no_entry", RS_SHAPE_STEP, RS_CH_ENTRY, 1970.0, (double)NAN, -0.2));
   add_event(&p, make_event("crash", RS_SHAPE_SMOOTH_PULSE, RS_CH_BURST, 1975.0, 1985.0, 1.0));
   add_event(&p, make_event("push", RS_SHAPE_RAMP, RS_CH_PRESSURE, 1980.0, 1990.0, 1.0));
@@ -877,7 +935,7 @@ static void tables_interpolate_linearly_are_flat_beyond_the_ends_and_integrate_e
   /* The default g_f table, 1955 to 1980.5 (as in the hand computation of the RHS). */
   rs_params p;
   rs_params_defaults(&p);
-  CHECK_REL(rs_table_integral(&p.tables[RS_TAB_GF], 1955.0, 1980.5), 0.176, 1e-14);
+  CHECK_REL(rs_table_integral(&p.tables[RS_TAB_GF], 1955.0, 1980.5), IGF_1980_5, 1e-14);
 }
 
 /* ---------------------------------------------------------------- determinism */
@@ -927,7 +985,7 @@ static void two_baseline_runs_in_one_process_are_byte_identical(void) {
 int main(void) {
   RUN(the_rhs_matches_a_hand_computation_from_the_documented_equations);
   RUN(the_analytic_jacobian_matches_central_differences_also_at_the_kinks);
-  RUN(the_baseline_starts_in_1955_at_a_061_r_034_and_y_1);
+  RUN(the_baseline_starts_in_1955_at_a_042_r_034_and_y_1);
   RUN(stocks_stay_in_range_under_extreme_parameters);
   RUN(a_stock_resting_on_its_bound_does_not_stop_the_run);
   RUN(switching_an_event_off_changes_only_what_it_should);
