@@ -134,9 +134,11 @@ static const rs_table_info table_info[RS_NTABLE] = {
      "constant with a one-year linear change centred on its boundary "
      "(params/data/pwt1001_jpn_usa.csv); held at the 2010-19 rate after 2019 (assumption)"},
     {"rd_public", "share of GDP", 0.0, 0.05, "government-funded R&D",
-     "1955-1990: OECD MSTI / NSF (rounded, relsim 0.1; not re-sourced); held at 0.55 % of GDP "
-     "to 2025 (assumption), the 1996 Science and Technology Basic Plan adding 0.12 % (event "
-     "st_basic_plan)"},
+     "the government-funded share of Japan's R&D printed in the Science and Technology "
+     "Agency's White Papers (30 % in FY1963, 31 % in FY1965, 28 % in FY1975 and FY1978) times "
+     "R&D / GDP of params/data/rd_gdp_japan.csv (1965: interpolated); flat before 1963; held at "
+     "the 1978 value after it (assumption: no later funder series was found), the 1996 Science "
+     "and Technology Basic Plan adding 0.12 % (event st_basic_plan)"},
     {"rd_frontier", "share of GDP", 0.0, 0.1, "R&D of the frontier economy (the US)",
      "NCSES (NSF), National Patterns of R&D Resources, table 1: US R&D / GDP every five years "
      "1955-2020 and 1998 (params/data/us_rd_gdp.csv); held at the 2020 value after"},
@@ -190,8 +192,8 @@ static const table_default table_defaults[RS_NTABLE] = {
       {2000.5, 0.00457},
       {2009.5, 0.00457},
       {2010.5, 0.00951}}},
-    /* rd_public */
-    {5, {{1955, 0.003}, {1970, 0.004}, {1980, 0.005}, {1990, 0.0055}, {2025, 0.0055}}},
+    /* rd_public: government-funded share x R&D / GDP (STA White Papers; rd_gdp_japan.csv) */
+    {4, {{1963, 0.00368}, {1965, 0.00391}, {1975, 0.00480}, {1978, 0.00479}}},
     /* rd_frontier: NCSES National Patterns, US R&D / GDP */
     {15,
      {{1955, 0.0145},
