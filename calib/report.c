@@ -428,7 +428,8 @@ static void put_cfg_header(rs_buf *b, const report_ctx *c, int partial, const ch
   if (c->command && c->command[0]) rs_buf_printf(b, "command:  %s\n", c->command);
   rs_buf_printf(b, "base:     %s\n", c->base_path);
   rs_buf_printf(b, "targets:  %s: %d figures, %d modelled, %d within scale at this point\n",
-                c->ts->file[0] ? c->ts->file : "(unnamed)", c->ts->n, c->nmodelled, c->nwithin);
+                c->ts->nfiles > 0 ? c->ts->file[0].path : "(unnamed)", c->ts->n, c->nmodelled,
+                c->nwithin);
   rs_buf_printf(b, "free:     %s: %d parameter%s\n", fs->file[0] ? fs->file : "(unnamed)", fs->n,
                 fs->n == 1 ? "" : "s");
   rs_buf_printf(b, "cost:     %s (sum of weight x scaled residual^2, priors included)\n",
@@ -1230,7 +1231,7 @@ static void put_md_summary(rs_buf *b, const report_ctx *c) {
                 "figures of Hatch (2001) in `%s`. ",
                 RS_VERSION, c->fs->n, c->fs->n == 1 ? "" : "s",
                 c->fs->file[0] ? c->fs->file : "(unnamed)", c->base_path,
-                c->ts->file[0] ? c->ts->file : "(unnamed)");
+                c->ts->nfiles > 0 ? c->ts->file[0].path : "(unnamed)");
   if (c->command && c->command[0]) {
     rs_buf_printf(b, "Command: `");
     rs_buf_md_cell(b, c->command);

@@ -170,7 +170,10 @@ static int fixture_make(fixture *f) {
   rs_targets *ts = &f->ts;
   ts->t = calloc(NT, sizeof *ts->t);
   if (!ts->t) return 0;
-  snprintf(ts->file, sizeof ts->file, "tests/data/calib/targets.cfg");
+  ts->nfiles = 1;
+  snprintf(ts->file[0].path, sizeof ts->file[0].path, "tests/data/calib/targets.cfg");
+  ts->file[0].base_of = -1;
+  ts->file[0].nentries = NT;
   add_target(ts, "tfp_rel_1955", RS_TK_POINT, "a", 1955, 1955, 0.61, 0.02, "2",
              "Japan's TFP was \"61 %\" of the US level, in 1955 (Cameron)", "61 %");
   add_target(ts, "tfp_growth_55_73", RS_TK_MEAN_GROWTH, "tfp_growth", 1955, 1973, 0.022, 0.003, "2",

@@ -182,7 +182,7 @@ the_shipped_calibration_is_reproduced() {
 }
 
 calibrate_errors_name_the_file_and_line() {
-  printf 'targets = (\n  { id = "x"; kind = "pointt"; indicator = "a"; year = 1955; value = 0.6;\n    scale = 0.1; section = "2"; quote = "q"; paper_value = "p"; }\n);\n' >"$TMP/t.cfg"
+  printf 'origin = "paper"; targets = (\n  { id = "x"; kind = "pointt"; indicator = "a"; year = 1955; value = 0.6;\n    scale = 0.1; section = "2"; quote = "q"; paper_value = "p"; }\n);\n' >"$TMP/t.cfg"
   "$RELSIM" calibrate params/baseline.cfg --targets "$TMP/t.cfg" -o "$TMP/c" >"$TMP/err" 2>&1
   expect_status 2 $? "bad targets file"
   expect_in "$TMP/err" "t.cfg:2"
