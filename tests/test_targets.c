@@ -1,10 +1,10 @@
 /* tests/test_targets.c -- the calibration targets: the shipped params/targets.cfg carries every
- * figure of TARGETS.md; every kind of target gives the residual computed by hand on a hand-made
- * run; every derivative agrees with a central difference along the sensitivities; every mistake
- * in a target or series file gives one "FILE:LINE: " message; several files load together in
- * order, bases first, with unique ids, and paper_only leaves the data out; a series read from the
- * model's own output has zero residuals. Run from the repository root (fixtures in
- * tests/data/targets/). */
+ * figure of TARGETS.md and params/targets/data.cfg cites a source for every data entry; every
+ * kind of target gives the residual computed by hand on a hand-made run; every derivative agrees
+ * with a central difference along the sensitivities; every mistake in a target or series file
+ * gives one "FILE:LINE: " message; several files load together in order, bases first, with
+ * unique ids, and paper_only leaves the data out; a series read from the model's own output has
+ * zero residuals. Run from the repository root (fixtures in tests/data/targets/). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,6 +199,8 @@ static void the_shipped_target_file_loads_with_the_run_span_1955_to_2000(void) {
   CHECK(shipped.nfiles == 1 && strcmp(shipped.file[0].path, "params/targets.cfg") == 0);
   CHECK(shipped.file[0].origin == RS_TO_PAPER && shipped.file[0].base_of == -1);
   CHECK(shipped.file[0].nentries == shipped.n);
+  /* every entry of the paper's file is the paper's: the external data are in data.cfg */
+  CHECK(rs_targets_count(&shipped, RS_TO_PAPER) == shipped.n);
 }
 
 static void the_shipped_file_has_an_entry_for_every_row_and_further_figure_of_targets_md(void) {
@@ -1060,6 +1062,39 @@ static void a_data_entry_without_its_source_is_an_error_at_its_line(void) {
                5, "'year' gives the year 2005, outside the run span 1955-2000");
 }
 
+static void the_shipped_data_file_loads_and_every_data_entry_cites_a_source(void) {
+  const char *const paths[] = {"params/targets.cfg", "params/targets/data.cfg"};
+  rs_targets ts, paper;
+  if (!load_ok(paths, 2, 0, &ts)) return;
+  CHECK(ts.nfiles == 2 && ts.file[1].origin == RS_TO_DATA);
+  int ndata = 0;
+  for (int k = 0; k < ts.n; k++) {
+    const rs_target *t = &ts.t[k];
+    /* the origin follows the file: the paper's file holds no data, the data file no paper */
+    CHECK(t->origin == (t->file == 1 ? RS_TO_DATA : RS_TO_PAPER));
+    if (t->origin != RS_TO_DATA) continue;
+    ndata++;
+    CHECK(strncmp(t->section, "data:", 5) == 0);
+    CHECK(strlen(t->source) >= 20); /* publisher and table at least, not a placeholder */
+    CHECK(t->quote[0] && strlen(t->quote) <= 200 && t->paper_value[0]);
+    if (t->modelled) CHECK(t->year >= SPAN0 && t->year2 <= SPAN1);
+  }
+  CHECK(ndata >= 1 && ndata == ts.file[1].nentries);
+  const rs_target *rd = find(&ts, "rd_gdp_1965_85");
+  CHECK(rd != NULL);
+  if (rd) {
+    CHECK(rd->origin == RS_TO_DATA && rd->kind == RS_TK_SERIES && rd->indicator == RS_I_RD_TOTAL);
+    CHECK(strcmp(rd->series_file, "params/data/rd_gdp_japan.csv") == 0);
+    CHECK(rd->npoints == 5 && rd->sx[0] == 1965.0 && rd->sx[4] == 1985.0 && rd->ssd != NULL);
+  }
+  if (load_ok(paths, 2, 1, &paper)) {
+    CHECK(paper.n == ts.n - ndata && paper.file[1].ndropped == ndata);
+    CHECK(find(&paper, "rd_gdp_1965_85") == NULL);
+    rs_targets_free(&paper);
+  }
+  rs_targets_free(&ts);
+}
+
 /* ---------------------------------------------------------------- the model's own output */
 
 static void a_series_read_from_the_models_own_output_has_zero_residuals(void) {
@@ -1148,6 +1183,7 @@ int main(void) {
   RUN(paper_only_drops_the_data_entries_and_counts_them);
   RUN(a_missing_or_unknown_origin_is_an_error_at_its_file_and_line);
   RUN(a_data_entry_without_its_source_is_an_error_at_its_line);
+  RUN(the_shipped_data_file_loads_and_every_data_entry_cites_a_source);
   RUN(a_series_read_from_the_models_own_output_has_zero_residuals);
   return CHECK_DONE();
 }
