@@ -6,7 +6,8 @@
  *   calibrated.cfg   a scenario over the base file holding the estimate, with the standard
  *                    error, search bounds and flags of every fitted value in its comment;
  *                    after an interrupt calibrated.partial.cfg only (the best point so far)
- *   fit.csv          one row per figure of the paper, modelled or not, for spreadsheets
+ *   fit.csv          one row per target (figure of the paper or external data), modelled or
+ *                    not, for spreadsheets, with its origin and target file
  *   fit.md           the fit report: summary, targets, parameters, correlations,
  *                    identifiability (collinearity), targets in tension, starts, figures
  *   parameters.csv   estimate, bounds, standard error, base value, prior, flags
@@ -20,6 +21,9 @@
  * Readings used in the report:
  *   within scale     |scaled residual| <= 1: the model meets the figure as well as the target
  *                    file says a user would accept (RMS for a data series)
+ *   origin           a target is a figure of the paper or external data (the target file
+ *                    says which); data targets are tagged "data" wherever targets are listed
+ *                    or drawn, and no text calls them the paper's
  *   cost share       the target's weight * residual^2 over the whole cost (priors included)
  *   collinearity     Brun, Reichert and Kuensch (2001) and R's FME::collin: gamma <= 10 the
  *                    subset is identifiable, 10-15 borderline, > 15 poorly identifiable (its
@@ -78,6 +82,10 @@ static void years_text(const rs_target *t, char *out, size_t n);
 static void bound_text(const rs_target *t, char *out, size_t n);
 static void quantity_text(const rs_target *t, char *out, size_t n);
 static void target_csv(const rs_target *t, char *out, size_t n);
+static void put_citation(rs_buf *b, const rs_target *t);
+static void put_label(rs_buf *b, const rs_target *t);
+static void put_files_lines(rs_buf *b, const rs_targets *ts, const char *indent);
+static void put_files_md(rs_buf *b, const rs_targets *ts);
 static double series_interp(const rs_series *s, int ind, double year);
 static void flags_text(const report_ctx *c, int j, char *out, size_t n);
 static void se_text(double se, char *out, size_t n);
@@ -246,6 +254,57 @@ static void target_csv(const rs_target *t, char *out, size_t n) {
     rs_snprintf_fits(out, n, "%s", rs_format_csv6(t->value, a));
   else
     rs_snprintf_fits(out, n, "%s..%s", rs_format_csv6(t->lower, a), rs_format_csv6(t->upper, b));
+}
+
+/* The citation of a target for fit.md: "sec. 2: “quote”" for a figure of the paper, "data: OECD
+ * MSTI: “quote” (source: publisher, ...)" for external data. */
+static void put_citation(rs_buf *b, const rs_target *t) {
+  put_label(b, t);
+  rs_buf_printf(b, ": “");
+  rs_buf_md_cell(b, t->quote);
+  rs_buf_printf(b, "”");
+  if (t->origin == RS_TO_DATA) {
+    rs_buf_printf(b, " (source: ");
+    rs_buf_md_cell(b, t->source);
+    rs_buf_printf(b, ")");
+  }
+}
+
+/* Where a target comes from in a few words: "sec. 2" (the paper) or its data label. */
+static void put_label(rs_buf *b, const rs_target *t) {
+  if (t->origin != RS_TO_DATA) rs_buf_printf(b, "sec. ");
+  rs_buf_md_cell(b, t->section);
+}
+
+/* The target files, one line each: "INDENTparams/targets.cfg (paper): 66 figures, 31 modelled",
+ * with the data left out by --paper-only and the file a base belongs to. */
+static void put_files_lines(rs_buf *b, const rs_targets *ts, const char *indent) {
+  for (int f = 0; f < ts->nfiles; f++) {
+    const rs_target_file *tf = &ts->file[f];
+    int modelled = 0;
+    for (int k = 0; k < ts->n; k++) modelled += ts->t[k].file == f && ts->t[k].modelled;
+    rs_buf_printf(b, "%s%s (%s", indent, tf->path, rs_target_origin_name(tf->origin));
+    if (tf->base_of >= 0) rs_buf_printf(b, ", base of %s", ts->file[tf->base_of].path);
+    rs_buf_printf(b, "): %d figure%s, %d modelled", tf->nentries, tf->nentries == 1 ? "" : "s",
+                  modelled);
+    if (tf->ndropped > 0) rs_buf_printf(b, "; %d left out by --paper-only", tf->ndropped);
+    rs_buf_printf(b, "\n");
+  }
+}
+
+/* The target files for the prose of fit.md: "`a.cfg` (paper, 66 figures) and `b.cfg` (data, 1
+ * figure)". */
+static void put_files_md(rs_buf *b, const rs_targets *ts) {
+  if (ts->nfiles == 0) rs_buf_printf(b, "(unnamed)");
+  for (int f = 0; f < ts->nfiles; f++) {
+    const rs_target_file *tf = &ts->file[f];
+    rs_buf_printf(b, "%s`", f == 0 ? "" : f == ts->nfiles - 1 ? " and " : ", ");
+    rs_buf_md_cell(b, tf->path);
+    rs_buf_printf(b, "` (%s, %d figure%s", rs_target_origin_name(tf->origin), tf->nentries,
+                  tf->nentries == 1 ? "" : "s");
+    if (tf->ndropped > 0) rs_buf_printf(b, "; %d left out by `--paper-only`", tf->ndropped);
+    rs_buf_printf(b, ")");
+  }
 }
 
 /* Indicator ind of s at year, interpolated linearly between rows (held at the ends); NAN for an
@@ -419,16 +478,19 @@ static void put_cfg_header(rs_buf *b, const report_ctx *c, int partial, const ch
                   name);
   else
     rs_buf_printf(b,
-                  "%s -- relsim: the calibrated parameters, fitted to the figures of\n"
-                  "Hatch (2001), as a scenario over the base file named below. Use it as the\n"
-                  "base of a counterfactual: base = \"%s\"; then set only what changes.\n"
-                  "The fit report (fit.md, fit.csv, parameters.csv, plots/) is beside it.\n",
-                  name, name);
+                  "%s -- relsim: the calibrated parameters, fitted to the targets named\n"
+                  "below (figures of Hatch (2001)%s), as a scenario over the base file named\n"
+                  "below. Use it as the base of a counterfactual: base = \"%s\"; then set\n"
+                  "only what changes. The fit report (fit.md, fit.csv, parameters.csv, plots/)\n"
+                  "is beside it.\n",
+                  name, rs_targets_count(c->ts, RS_TO_DATA) > 0 ? " and external data" : "", name);
   rs_buf_printf(b, "\n");
   if (c->command && c->command[0]) rs_buf_printf(b, "command:  %s\n", c->command);
   rs_buf_printf(b, "base:     %s\n", c->base_path);
-  rs_buf_printf(b, "targets:  %s: %d figures, %d modelled, %d within scale at this point\n",
-                c->ts->file[0] ? c->ts->file : "(unnamed)", c->ts->n, c->nmodelled, c->nwithin);
+  rs_buf_printf(b, "targets:  %d figures, %d modelled, %d within scale at this point%s, from\n",
+                c->ts->n, c->nmodelled, c->nwithin,
+                c->ts->paper_only ? " (--paper-only: the data targets left out)" : "");
+  put_files_lines(b, c->ts, "            ");
   rs_buf_printf(b, "free:     %s: %d parameter%s\n", fs->file[0] ? fs->file : "(unnamed)", fs->n,
                 fs->n == 1 ? "" : "s");
   rs_buf_printf(b, "cost:     %s (sum of weight x scaled residual^2, priors included)\n",
@@ -493,9 +555,12 @@ static rs_status write_fit_csv(const report_ctx *c, rs_error *err) {
   if (st != RS_OK) return st;
   rs_buf b;
   rs_buf_init(&b);
+  /* stated_value: the figure as the paper or the data source states it (the target file's
+   * paper_value); origin, file and source come last, after the columns of earlier reports */
   rs_buf_printf(&b,
-                "id,modelled,kind,indicator,other,year,year2,target,paper_value,scale,model,"
-                "residual,weight,cost_share,within_scale,section,quote,reason\n");
+                "id,modelled,kind,indicator,other,year,year2,target,stated_value,scale,model,"
+                "residual,weight,cost_share,within_scale,section,quote,reason,origin,file,"
+                "source\n");
   for (int k = 0; k < c->ts->n; k++) {
     const rs_target *t = &c->ts->t[k];
     char v[8][32], tg[96];
@@ -523,6 +588,10 @@ static rs_status write_fit_csv(const report_ctx *c, rs_error *err) {
     rs_buf_csv_field(&b, t->quote);
     rs_buf_printf(&b, ",");
     rs_buf_csv_field(&b, m ? "" : t->reason);
+    rs_buf_printf(&b, ",%s,", rs_target_origin_name(t->origin));
+    rs_buf_csv_field(&b, t->file >= 0 && t->file < c->ts->nfiles ? c->ts->file[t->file].path : "");
+    rs_buf_printf(&b, ",");
+    rs_buf_csv_field(&b, t->source);
     rs_buf_printf(&b, "\n");
   }
   st = write_buf(path, &b, err);
@@ -564,7 +633,7 @@ static rs_status write_parameters_csv(const report_ctx *c, rs_error *err) {
 /* ---------------------------------------------------------------- figures */
 
 /* The opening of a figure script: what it is, how to re-run it, the data file, the styles
- * (the colours of plots/plots.c: blue the model, vermillion a second line, black the paper). */
+ * (the colours of plots/plots.c: blue the model, vermillion a second line, black the targets). */
 static void put_gp_preamble(rs_buf *b, const char *name, const char *what, const char *size_png,
                             const char *size_pdf) {
   rs_buf_printf(b,
@@ -700,7 +769,9 @@ static void put_fig_labels(rs_buf *b, fig_label *labs, int n, double xsplit, dou
  * arrow from the bound, span means as segments over their span, peaks as dashed segments,
  * ratios as the implied value at the second year joined to the model at the first, orders as
  * the two compared model values joined, crossings as a shaded target span with the model's
- * crossing year, data series as points with +-sd bars. Each mark is labelled with its id. */
+ * crossing year, data series as points with +-sd bars. Each mark is labelled with its id, tagged
+ * "[data]" for a data target; the title and the key say "the paper's figures" only of figures
+ * of the paper. */
 static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
   static const char *const block_name[NBLOCK] = {"val",  "peak",  "range", "bound",
                                                  "link", "order", "data"};
@@ -729,6 +800,7 @@ static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
   for (int q = 0; q < NBLOCK; q++) rs_buf_init(&blk[q]);
   rs_buf_init(&obj);
   int ncross = 0;
+  unsigned origins = 0, blk_origins[NBLOCK] = {0}; /* bit 0: the paper, bit 1: data */
   /* labels beyond xsplit (the last quarter of the run) go to the left of their marks */
   double first = s->nrows > 0 ? s->year[0] : 0.0, last = s->nrows > 0 ? s->year[s->nrows - 1] : 1.0;
   double xsplit = last - 0.25 * (last - first);
@@ -742,8 +814,11 @@ static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
     double y0 = t->year, y1 = t->year2;
     double f = 1.0; /* a ratio's target is f times the ratio, drawn at year2 */
     int w = within(c, i);
-    char label[RS_TARGET_ID_MAX + 8];
-    rs_snprintf_fits(label, sizeof label, "%s%s", t->id, w == 0 ? " (x)" : "");
+    unsigned bit = t->origin == RS_TO_DATA ? 2u : 1u;
+    const char *tag = t->origin == RS_TO_DATA ? " [data]" : "";
+    char label[RS_TARGET_ID_MAX + 16];
+    rs_snprintf_fits(label, sizeof label, "%s%s%s", t->id, tag, w == 0 ? " (x)" : "");
+    origins |= bit;
     if (t->kind == RS_TK_RATIO) {
       /* drawn as the target it implies at year2, given the model's value at year */
       double base_v = series_interp(s, ind, t->year);
@@ -768,6 +843,7 @@ static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
         rs_format_csv6(y1, x1);
         if (!isnan(t->value)) {
           int q = t->kind == RS_TK_MAX_IN ? B_PEAK : B_VAL;
+          blk_origins[q] |= bit;
           rs_buf_printf(&blk[q], "%s,%s,%s,%s,%s,", x0, x1, rs_format_csv6(f * t->value, v[0]),
                         rs_format_csv6(f * (t->value - t->scale), v[1]),
                         rs_format_csv6(f * (t->value + t->scale), v[2]));
@@ -804,7 +880,7 @@ static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
                       rs_format_csv6(k * lhs, v[0]), rs_format_csv6(t->year2, x1),
                       rs_format_csv6(ko * rhs, v[1]));
         char text[160];
-        rs_snprintf_fits(text, sizeof text, "%s: %s(%s) < %s(%s)%s", t->id, info->name,
+        rs_snprintf_fits(text, sizeof text, "%s%s: %s(%s) < %s(%s)%s", t->id, tag, info->name,
                          gyear(t->year, v[2]), ind_name(t->other), gyear(t->year2, v[3]),
                          w == 0 ? " (x)" : "");
         rs_plots_quote(&blk[B_ORDER], text);
@@ -819,8 +895,8 @@ static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
                       "fc rgb \"#009E73\" fs transparent solid 0.15 noborder\n",
                       ncross, rs_format_csv6(t->year, x0), rs_format_csv6(t->year2, x1));
         char text[200];
-        rs_snprintf_fits(text, sizeof text, "%s: %s below %s within %s-%s", t->id, info->name,
-                         ind_name(t->other), x0, x1);
+        rs_snprintf_fits(text, sizeof text, "%s%s: %s below %s within %s-%s", t->id, tag,
+                         info->name, ind_name(t->other), x0, x1);
         rs_buf_printf(&obj, "set label %d ", ncross);
         rs_plots_quote(&obj, text);
         rs_buf_printf(&obj,
@@ -838,6 +914,7 @@ static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
         break;
       }
       case RS_TK_SERIES:
+        blk_origins[B_DATA] |= bit;
         for (int p = 0; p < t->npoints; p++) {
           double sd = t->ssd ? t->ssd[p] : t->scale;
           rs_buf_printf(&blk[B_DATA], "%s,%s,%s\n", rs_format_csv6(t->sx[p], x0),
@@ -852,9 +929,9 @@ static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
   }
 
   rs_buf_printf(b,
-                "\n# The targets (Hatch 2001) on %s, in its units as in series.csv (the plot "
-                "commands\n# scale them like the model line); labels end in (x) when the "
-                "model misses them.\n",
+                "\n# The targets on %s (figures of Hatch 2001; external data tagged [data]), in "
+                "its units as\n# in series.csv (the plot commands scale them like the model "
+                "line); labels end in (x)\n# when the model misses them.\n",
                 info->name);
   static const char *const columns[NBLOCK] = {"from,to,value,value-scale,value+scale,id",
                                               "from,to,peak,peak-scale,peak+scale,id",
@@ -873,8 +950,11 @@ static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
   put_gp_terminals(b, "1200,800", "16cm,11cm", 18, 9);
   rs_buf_printf(b, "  set title ");
   char title[256];
-  rs_snprintf_fits(title, sizeof title, "%c%s (%s): model at the estimate and the paper's figures",
-                   toupper((unsigned char)info->label[0]), info->label + 1, info->name);
+  rs_snprintf_fits(title, sizeof title, "%c%s (%s): model at the estimate and %s",
+                   toupper((unsigned char)info->label[0]), info->label + 1, info->name,
+                   origins == 2u   ? "data"
+                   : origins == 3u ? "its targets (the paper's figures and data)"
+                                   : "the paper's figures");
   rs_plots_quote(b, title);
   rs_buf_printf(b,
                 "\n  set key tmargin center horizontal maxrows 2 samplen 2 font small\n"
@@ -948,8 +1028,11 @@ static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
     rs_buf_printf(b,
                   "%s$val using 1:(%g*$3):($2-$1):(0) with vectors nohead ls 9 notitle"
                   "%s$val using (($1+$2)/2):(%g*$3):(%g*$4):(%g*$5) with yerrorbars ls 9 "
-                  "title \"paper's figure +- scale\"",
-                  cont, k, cont, k, k, k);
+                  "title \"%s +- scale\"",
+                  cont, k, cont, k, k, k,
+                  blk_origins[B_VAL] == 2u   ? "data"
+                  : blk_origins[B_VAL] == 3u ? "target (paper's figure or data)"
+                                             : "paper's figure");
   }
   if (blk[B_PEAK].len) {
     rs_buf_printf(b,
@@ -993,8 +1076,11 @@ static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
   if (blk[B_DATA].len) {
     rs_buf_printf(b,
                   "%s$data using 1:(%g*$2):(%g*$3) with yerrorbars ls 13 "
-                  "title \"data +- sd\"",
-                  cont, k, k);
+                  "title \"%s +- sd\"",
+                  cont, k, k,
+                  blk_origins[B_DATA] == 1u   ? "paper's series"
+                  : blk_origins[B_DATA] == 3u ? "series (paper's and data)"
+                                              : "data");
   }
   rs_buf_printf(b, "\n  set output\n}\n");
   for (int q = 0; q < NBLOCK; q++) {
@@ -1019,7 +1105,7 @@ static void put_fig_residuals(rs_buf *b, const report_ctx *c) {
   rs_snprintf_fits(size_png, sizeof size_png, "1200,%d", 160 + 34 * n);
   rs_snprintf_fits(size_pdf, sizeof size_pdf, "16cm,%.1fcm", 3.0 + 0.45 * n);
   put_gp_preamble(b, "residuals",
-                  "the scaled residual (model - paper) / scale of every modelled target", size_png,
+                  "the scaled residual (model - target) / scale of every modelled target", size_png,
                   size_pdf);
   rs_buf_printf(b,
                 "\n# row (0 = first target of the file), bar end (cut at +-%g), residual, "
@@ -1047,7 +1133,9 @@ static void put_fig_residuals(rs_buf *b, const report_ctx *c) {
     rs_buf_printf(b, "\n");
     have |= (w ? 1u : 2u) | (bar >= 0.0 ? 4u : 8u);
     rs_buf_printf(&tics, "%s", row ? ", " : "");
-    rs_plots_quote(&tics, t->id);
+    char tic[RS_TARGET_ID_MAX + 16];
+    rs_snprintf_fits(tic, sizeof tic, "%s%s", t->id, t->origin == RS_TO_DATA ? " [data]" : "");
+    rs_plots_quote(&tics, tic);
     rs_buf_printf(&tics, " %d", row);
     row++;
   }
@@ -1056,7 +1144,7 @@ static void put_fig_residuals(rs_buf *b, const report_ctx *c) {
   rs_buf_printf(b,
                 "  set title \"Scaled residuals at the estimate (within scale: |r| <= 1, "
                 "shaded)\"\n"
-                "  set xlabel \"scaled residual r = (model - paper) / scale [multiples of the "
+                "  set xlabel \"scaled residual r = (model - target) / scale [multiples of the "
                 "target's scale]\"\n"
                 "  set ylabel \"target (file order)\"\n"
                 "  set xrange [%g:%g]\n"
@@ -1225,12 +1313,16 @@ static void put_md_summary(rs_buf *b, const report_ctx *c) {
   const rs_calib_result *r = c->res;
   char a[32], d[32];
   rs_buf_printf(b, "# Calibration report\n\n");
+  int ndata = rs_targets_count(c->ts, RS_TO_DATA);
   rs_buf_printf(b,
                 "relsim %s fitted %d free parameter%s (`%s`) over the base scenario `%s` to the "
-                "figures of Hatch (2001) in `%s`. ",
+                "figures of Hatch (2001)%s in ",
                 RS_VERSION, c->fs->n, c->fs->n == 1 ? "" : "s",
                 c->fs->file[0] ? c->fs->file : "(unnamed)", c->base_path,
-                c->ts->file[0] ? c->ts->file : "(unnamed)");
+                ndata > 0 ? " and external data" : "");
+  put_files_md(b, c->ts);
+  rs_buf_printf(b, "%s. ",
+                c->ts->paper_only ? " (`--paper-only`: the figures of the paper alone)" : "");
   if (c->command && c->command[0]) {
     rs_buf_printf(b, "Command: `");
     rs_buf_md_cell(b, c->command);
@@ -1258,7 +1350,8 @@ static void put_md_summary(rs_buf *b, const report_ctx *c) {
   if (npriors > 0)
     rs_buf_printf(b, "| of which the priors of %d parameter%s | %s |\n", npriors,
                   npriors == 1 ? "" : "s", rs_format_csv6(r->cost - tsum, a));
-  rs_buf_printf(b, "| figures of the paper not modelled | %d |\n", c->nunmodelled);
+  rs_buf_printf(b, "| data targets (not from the paper) | %d |\n", ndata);
+  rs_buf_printf(b, "| figures not modelled (in the report only) | %d |\n", c->nunmodelled);
   rs_buf_printf(b, "| free parameters | %d (%d at a bound, %d weakly identified) |\n", c->fs->n,
                 c->nbound, c->nweak);
   rs_buf_printf(b, "| residuals (m) | %d |\n", r->m);
@@ -1334,19 +1427,21 @@ static void put_md_targets(rs_buf *b, const report_ctx *c) {
   const rs_targets *ts = c->ts;
   rs_buf_printf(b,
                 "## Targets\n\n"
-                "Every modelled figure, in the order of the target file. *r* is the scaled "
+                "Every modelled figure, in the order of the target files. *Target* is the figure "
+                "as the paper states it, or, for a target tagged *(data)*, as the data source "
+                "states it: external data, not a figure of the paper. *r* is the scaled "
                 "residual (model − target) / scale (the RMS for a data series; 0 inside an "
                 "accepted range); ✓ marks \\|r\\| <= 1. *Share* is the target's part of the "
                 "cost. Targets and model values are in the indicator's units "
                 "(series.csv).\n\n"
-                "| id | compared | paper | model | r | share | | source |\n"
+                "| id | compared | target | model | r | share | | source |\n"
                 "|---|---|---|---:|---:|---:|:-:|---|\n");
   for (int k = 0; k < ts->n; k++) {
     const rs_target *t = &ts->t[k];
     if (!t->modelled) continue;
     char q[256], a[32];
     quantity_text(t, q, sizeof q);
-    rs_buf_printf(b, "| `%s` | ", t->id);
+    rs_buf_printf(b, "| `%s`%s | ", t->id, t->origin == RS_TO_DATA ? " (data)" : "");
     rs_buf_md_cell(b, q);
     rs_buf_printf(b, " | ");
     rs_buf_md_cell(b, t->paper_value);
@@ -1358,37 +1453,34 @@ static void put_md_targets(rs_buf *b, const report_ctx *c) {
       rs_buf_printf(b, "n/a");
     else
       rs_buf_printf(b, "%+.2f", c->res->resid[k]);
-    rs_buf_printf(b, " | %.1f %% | %s | sec. ", 100.0 * share(c, k), within(c, k) == 1 ? "✓" : "✗");
-    rs_buf_md_cell(b, t->section);
-    rs_buf_printf(b, ": “");
-    rs_buf_md_cell(b, t->quote);
-    rs_buf_printf(b, "” |\n");
+    rs_buf_printf(b, " | %.1f %% | %s | ", 100.0 * share(c, k), within(c, k) == 1 ? "✓" : "✗");
+    put_citation(b, t);
+    rs_buf_printf(b, " |\n");
   }
   if (c->nmodelled == 0) rs_buf_printf(b, "| (none) | | | | | | | |\n");
   rs_buf_printf(b, "\n");
 
-  rs_buf_printf(b, "### Figures of the paper not modelled\n\n");
+  rs_buf_printf(b, "### Figures not modelled\n\n");
   if (c->nunmodelled == 0) {
-    rs_buf_printf(b, "Every figure of the target file is modelled.\n\n");
+    rs_buf_printf(b, "Every figure of the target files is modelled.\n\n");
     return;
   }
   rs_buf_printf(b,
-                "These figures are in the target file so that the report shows the whole "
+                "These figures are in the target files so that the report shows the whole "
                 "paper; the model does not represent them, and they do not enter the cost.\n\n"
-                "| id | year(s) | paper | source | why not modelled |\n"
+                "| id | year(s) | figure | source | why not modelled |\n"
                 "|---|---|---|---|---|\n");
   for (int k = 0; k < ts->n; k++) {
     const rs_target *t = &ts->t[k];
     if (t->modelled) continue;
     char yrs[80];
     years_text(t, yrs, sizeof yrs);
-    rs_buf_printf(b, "| `%s` | %s | ", t->id, yrs[0] ? yrs : "—");
+    rs_buf_printf(b, "| `%s`%s | %s | ", t->id, t->origin == RS_TO_DATA ? " (data)" : "",
+                  yrs[0] ? yrs : "—");
     rs_buf_md_cell(b, t->paper_value);
-    rs_buf_printf(b, " | sec. ");
-    rs_buf_md_cell(b, t->section);
-    rs_buf_printf(b, ": “");
-    rs_buf_md_cell(b, t->quote);
-    rs_buf_printf(b, "” | ");
+    rs_buf_printf(b, " | ");
+    put_citation(b, t);
+    rs_buf_printf(b, " | ");
     rs_buf_md_cell(b, t->reason);
     rs_buf_printf(b, " |\n");
   }
@@ -1421,7 +1513,7 @@ static void put_md_parameters(rs_buf *b, const report_ctx *c) {
                 "diagonal of (JᵀJ)⁻¹, with J the Jacobian of the weighted scaled residuals at "
                 "the estimate, reading the scales of the target file as standard deviations. "
                 "They measure how sharply the cost rises around the estimate; they are not a "
-                "sampling uncertainty of the paper's figures. They are not rescaled by the "
+                "sampling uncertainty of the target figures. They are not rescaled by the "
                 "residual variance cost / (m_eff − n) = %s (m_eff: residuals the parameters "
                 "move): a value far above 1 says that the misfit is structural (figures in "
                 "tension, see below), and rescaling would pass it off as uncertainty.",
@@ -1537,25 +1629,29 @@ static void put_md_tension(rs_buf *b, const report_ctx *c) {
     const rs_target *ta = &c->ts->t[tn->a], *tb = &c->ts->t[tn->b];
     double ra = r->resid[tn->a], rb = r->resid[tn->b];
     rs_buf_printf(b, "| `%s` | %+.2f | `%s` | %+.2f | %.2f | ", ta->id, ra, tb->id, rb, tn->cosine);
+    /* "the paper's figures" only when both are: a data target is cited by its label */
+    const char *whose = ta->origin == RS_TO_PAPER && tb->origin == RS_TO_PAPER
+                            ? "the paper's figures "
+                            : "the figures ";
     if (fabs(ra) <= 1.0 && fabs(rb) <= 1.0) {
-      rs_buf_printf(b, "both are met within scale, but the paper's figures ");
+      rs_buf_printf(b, "both are met within scale, but %s", whose);
       rs_buf_md_cell(b, ta->paper_value);
-      rs_buf_printf(b, " (sec. ");
-      rs_buf_md_cell(b, ta->section);
+      rs_buf_printf(b, " (");
+      put_label(b, ta);
       rs_buf_printf(b, ") and ");
       rs_buf_md_cell(b, tb->paper_value);
-      rs_buf_printf(b, " (sec. ");
-      rs_buf_md_cell(b, tb->section);
+      rs_buf_printf(b, " (");
+      put_label(b, tb);
       rs_buf_printf(b, ") pull the parameters in opposite directions |\n");
     } else {
-      rs_buf_printf(b, "the paper's figures ");
+      rs_buf_printf(b, "%s", whose);
       rs_buf_md_cell(b, ta->paper_value);
-      rs_buf_printf(b, " (`%s`, sec. ", ta->id);
-      rs_buf_md_cell(b, ta->section);
+      rs_buf_printf(b, " (`%s`, ", ta->id);
+      put_label(b, ta);
       rs_buf_printf(b, ") and ");
       rs_buf_md_cell(b, tb->paper_value);
-      rs_buf_printf(b, " (`%s`, sec. ", tb->id);
-      rs_buf_md_cell(b, tb->section);
+      rs_buf_printf(b, " (`%s`, ", tb->id);
+      put_label(b, tb);
       rs_buf_printf(b, ") cannot both be met by this model |\n");
     }
   }
@@ -1595,7 +1691,8 @@ static void put_md_figures(rs_buf *b, const report_ctx *c) {
     rs_buf_printf(b,
                   "Each figure is in `plots/` as PNG (screen), PDF (papers) and the gnuplot "
                   "script that draws it (edit and re-run it from `plots/`). On the figures of "
-                  "the indicators, the paper's figures are black, with bars of ± their scale; "
+                  "the indicators, the targets are black, with bars of ± their scale (labels "
+                  "tagged [data] mark external data, the others are figures of the paper); "
                   "a label ending in (x) marks a target the model misses (\\|r\\| > 1).\n\n");
   } else {
     rs_buf_printf(b, "The gnuplot scripts are in `plots/`, but ");
@@ -1639,7 +1736,8 @@ static rs_status write_fit_md(const report_ctx *c, rs_error *err) {
                 "## Files\n\n"
                 "- `calibrated.cfg`: the estimate as a scenario over `%s` (standard errors in "
                 "the comments); name it as the base of a counterfactual\n"
-                "- `fit.csv`: every target, modelled or not (this report's target tables)\n"
+                "- `fit.csv`: every target, modelled or not (this report's target tables), "
+                "with its origin (paper or data) and target file\n"
                 "- `parameters.csv`: estimates, bounds, standard errors, flags\n"
                 "- `series.csv`: the run at the estimate\n"
                 "- `plots/`: the figures above\n",

@@ -1,5 +1,6 @@
 /* cli/cmd_calibrate.c -- `relsim calibrate`: fit the free parameters of a scenario to the
- * paper's figures and write the fit report. Ctrl-C keeps the best point so far. */
+ * paper's figures (and external data) and write the fit report. Ctrl-C keeps the best point so
+ * far. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <math.h>
@@ -14,18 +15,23 @@
 #include "cli.h"
 
 static const char calibrate_usage[] =
-    "Usage: relsim calibrate BASE.cfg [--targets FILE] [--free FILE] [-o DIR] [options]\n"
+    "Usage: relsim calibrate BASE.cfg [--targets FILE]... [--paper-only] [--free FILE] [-o DIR]\n"
+    "                        [options]\n"
     "\n"
-    "Fit the free parameters of the scenario BASE.cfg to the paper's figures by weighted least\n"
-    "squares on scaled residuals: Levenberg-Marquardt (GSL, trust region) from a Latin-hypercube\n"
-    "multi-start run in parallel, with gradients from CVODES forward sensitivities. Writes into\n"
-    "DIR: calibrated.cfg (a scenario on BASE.cfg holding the fitted values with their standard\n"
-    "errors), fit.csv and fit.md (every target of the paper, modelled or not: model value,\n"
-    "target, scaled residual, share of the cost, within scale, citation; parameters,\n"
-    "correlations, identifiability, targets in tension), parameters.csv, series.csv and plots/.\n"
+    "Fit the free parameters of the scenario BASE.cfg to the paper's figures and external data\n"
+    "by weighted least squares on scaled residuals: Levenberg-Marquardt (GSL, trust region) from\n"
+    "a Latin-hypercube multi-start run in parallel, with gradients from CVODES forward\n"
+    "sensitivities. Writes into DIR: calibrated.cfg (a scenario on BASE.cfg holding the fitted\n"
+    "values with their standard errors), fit.csv and fit.md (every target, modelled or not:\n"
+    "model value, target, scaled residual, share of the cost, within scale, origin, citation;\n"
+    "parameters, correlations, identifiability, targets in tension), parameters.csv,\n"
+    "series.csv and plots/.\n"
     "\n"
     "Options:\n"
-    "  --targets FILE     the targets (default params/targets.cfg)\n"
+    "  --targets FILE     a target file; repeat it for several, loaded in order (a file's\n"
+    "                     base = \"...\"; is loaded before it). Default: params/targets.cfg (the\n"
+    "                     paper's figures) and params/targets/data.cfg (external data)\n"
+    "  --paper-only       keep only the targets of origin \"paper\": the fit to the paper alone\n"
     "  --free FILE        the free parameters, bounds and priors (default params/free.cfg)\n"
     "  -o, --out DIR      output directory (default out/calibration)\n"
     "  --starts N         multi-start design size, start 1 = the base values (default 16)\n"
@@ -47,9 +53,13 @@ static void on_sigint(int sig) {
   interrupted = 1;
 }
 
+/* The target files when no --targets is given: the paper's figures and the external data. */
+static const char *const default_targets[] = {"params/targets.cfg", "params/targets/data.cfg"};
+
 typedef struct cal_args {
-  const char *base, *targets, *free_file, *out, *sets[256];
-  int nsets, quiet;
+  const char *base, *free_file, *out, *sets[256];
+  const char *targets[RS_TARGET_FILES_MAX];
+  int ntargets, nsets, quiet, paper_only;
   rs_calib_options opt;
 } cal_args;
 
@@ -61,7 +71,13 @@ static int parse_option(int argc, char **argv, int *i, cal_args *a) {
   if (!(v = rs_cli_optarg(argc, argv, i, name))) return 2
   if (rs_cli_is_opt(arg, "--targets", NULL)) {
     VALUE("--targets");
-    a->targets = v;
+    if (a->ntargets == RS_TARGET_FILES_MAX) {
+      rs_cli_error("calibrate: at most %d --targets files", RS_TARGET_FILES_MAX);
+      return 2;
+    }
+    a->targets[a->ntargets++] = v;
+  } else if (strcmp(arg, "--paper-only") == 0) {
+    a->paper_only = 1;
   } else if (rs_cli_is_opt(arg, "--free", NULL)) {
     VALUE("--free");
     a->free_file = v;
@@ -106,7 +122,6 @@ static int parse_option(int argc, char **argv, int *i, cal_args *a) {
 
 static int parse_args(int argc, char **argv, cal_args *a) {
   memset(a, 0, sizeof *a);
-  a->targets = "params/targets.cfg";
   a->free_file = "params/free.cfg";
   a->out = "out/calibration";
   a->opt = rs_calib_default_options();
@@ -129,6 +144,9 @@ static int parse_args(int argc, char **argv, cal_args *a) {
     rs_cli_error("calibrate: no base scenario (try: relsim calibrate params/baseline.cfg)");
     return 2;
   }
+  if (a->ntargets == 0)
+    for (int i = 0; i < (int)(sizeof default_targets / sizeof *default_targets); i++)
+      a->targets[a->ntargets++] = default_targets[i];
   a->opt.progress = !a->quiet && isatty(STDERR_FILENO);
   return -1;
 }
@@ -141,14 +159,17 @@ static double now_seconds(void) {
 
 static void summary(const cal_args *a, const rs_targets *ts, const rs_calib_result *res,
                     double seconds) {
-  int modelled = 0, within = 0;
+  int modelled = 0, within = 0, data = 0;
   for (int i = 0; i < ts->n; i++) {
     if (!ts->t[i].modelled) continue;
     modelled++;
+    data += ts->t[i].origin == RS_TO_DATA;
     within += fabs(res->resid[i]) <= 1.0;
   }
-  printf("relsim: calibrated %d parameters of %s against %d targets (%d modelled) in %.1f s\n",
-         res->n, a->base, ts->n, modelled, seconds);
+  printf(
+      "relsim: calibrated %d parameters of %s against %d targets (%d modelled, %d of them "
+      "data%s) in %.1f s\n",
+      res->n, a->base, ts->n, modelled, data, a->paper_only ? "; --paper-only" : "", seconds);
   printf(
       "  cost %.6g; %d of %d modelled targets within their scale; %d starts, best %d; "
       "%ld model runs\n",
@@ -170,8 +191,8 @@ int rs_cmd_calibrate(int argc, char **argv) {
   rs_targets ts;
   rs_free_set fs;
   memset(&ts, 0, sizeof ts);
-  rs_status st =
-      rs_targets_load(a.targets, base.v[RS_P_SPAN_START], base.v[RS_P_SPAN_END], &ts, &err);
+  rs_status st = rs_targets_load_files(a.targets, a.ntargets, a.paper_only, base.v[RS_P_SPAN_START],
+                                       base.v[RS_P_SPAN_END], &ts, &err);
   if (st == RS_OK) st = rs_free_load(a.free_file, &base, &fs, &err);
   if (st != RS_OK) {
     rs_cli_error("%s", err.msg);

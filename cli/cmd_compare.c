@@ -49,7 +49,10 @@ static const char compare_usage[] =
     "  --band               compute the bands (takes longer: one calibration per grid point)\n"
     "  --band-base FILE     the uncalibrated base of the calibration (default "
     "params/baseline.cfg)\n"
-    "  --targets FILE       the paper's figures (default params/targets.cfg)\n"
+    "  --targets FILE       a target file; repeat it for several (default: params/targets.cfg,\n"
+    "                       the paper's figures, and params/targets/data.cfg, external data)\n"
+    "  --paper-only         keep only the targets of origin \"paper\" (the fit to the paper\n"
+    "                       alone)\n"
     "  --free FILE          the free parameters (default params/free.cfg)\n"
     "  --band-params LIST   comma-separated parameters to fix on grids, e.g.\n"
     "                       ties.kappa_e,ties.omega (default: the weakly identified ones and\n"
@@ -70,6 +73,7 @@ typedef struct compare_args {
   const char *out;
   double to;
   int threads, quiet, band;
+  int targets_given; /* a --targets option replaced the default target files */
   rs_band_options bopt;
 } compare_args;
 
@@ -96,7 +100,16 @@ static int parse_option(int argc, char **argv, int *i, compare_args *a) {
     a->bopt.base_file = v;
   } else if (rs_cli_is_opt(arg, "--targets", NULL)) {
     VALUE("--targets");
-    a->bopt.targets_file = v;
+    /* the first --targets replaces the default list; the others add to it */
+    if (!a->targets_given) a->bopt.ntargets_files = 0;
+    a->targets_given = 1;
+    if (a->bopt.ntargets_files == RS_TARGET_FILES_MAX) {
+      rs_cli_error("compare: at most %d --targets files", RS_TARGET_FILES_MAX);
+      return 2;
+    }
+    a->bopt.targets_files[a->bopt.ntargets_files++] = v;
+  } else if (strcmp(arg, "--paper-only") == 0) {
+    a->bopt.paper_only = 1;
   } else if (rs_cli_is_opt(arg, "--free", NULL)) {
     VALUE("--free");
     a->bopt.free_file = v;
@@ -133,7 +146,6 @@ static int parse_args(int argc, char **argv, compare_args *a) {
   a->to = (double)NAN;
   a->bopt = rs_band_default_options();
   a->bopt.base_file = "params/baseline.cfg";
-  a->bopt.targets_file = "params/targets.cfg";
   a->bopt.free_file = "params/free.cfg";
   a->bopt.params = NULL;
   if (a->bopt.points <= 0) a->bopt.points = 5;

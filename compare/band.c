@@ -21,7 +21,10 @@ rs_band_options rs_band_default_options(void) {
   rs_band_options o;
   memset(&o, 0, sizeof o);
   o.base_file = "params/baseline.cfg";
-  o.targets_file = "params/targets.cfg";
+  /* the paper's figures and the external data, as relsim calibrate loads by default */
+  o.targets_files[0] = "params/targets.cfg";
+  o.targets_files[1] = "params/targets/data.cfg";
+  o.ntargets_files = 2;
   o.free_file = "params/free.cfg";
   o.points = 5;
   o.tolerance = 0.10;
@@ -205,7 +208,23 @@ static rs_status estimate(const rs_compare *c, const rs_targets *ts, const rs_fr
   return rs_calibrate(&ref, ts, fs, &co, est, err);
 }
 
-static void write_note(rs_compare *c, const band_param *bp, int nb, const rs_band_options *opt) {
+static void write_note(rs_compare *c, const band_param *bp, int nb, const rs_targets *ts,
+                       const rs_band_options *opt) {
+  /* the target files actually read (bases included), with their origins */
+  char files[1024];
+  size_t flen = 0;
+  files[0] = '\0';
+  for (int f = 0; f < ts->nfiles; f++) {
+    const rs_target_file *tf = &ts->file[f];
+    int w = snprintf(files + flen, sizeof files - flen, "%s%s (%s%s)",
+                     f == 0                ? ""
+                     : f == ts->nfiles - 1 ? " and "
+                                           : ", ",
+                     tf->path, rs_target_origin_name(tf->origin),
+                     tf->ndropped > 0 ? ", left out by --paper-only" : "");
+    if (w < 0 || (size_t)w >= sizeof files - flen) break;
+    flen += (size_t)w;
+  }
   size_t len = 0;
   c->band_params[0] = '\0';
   for (int i = 0; i < nb; i++) {
@@ -215,14 +234,15 @@ static void write_note(rs_compare *c, const band_param *bp, int nb, const rs_ban
     len += (size_t)w;
   }
   snprintf(c->band_note, sizeof c->band_note,
-           "Bands: the reference was re-calibrated (%s, %s) with each of %d weakly identified "
+           "Bands: the reference was re-calibrated (targets %s; free set %s) with each of %d "
+           "weakly identified "
            "parameters fixed at %d points across its bounds (%s), the other free parameters "
            "re-fitted; %d of the %d re-calibrations had a cost within %.0f %% of the best "
            "(%.4g, threshold %.4g) and were kept. Each scenario's changes were applied on top of "
            "every kept fit and of the best one (%d parameter sets in all); a band is the "
            "smallest and largest difference from the reference over those sets.",
-           opt->targets_file, opt->free_file, nb, opt->points, c->band_params, c->nfits - 1,
-           c->ntried, 100.0 * opt->tolerance, c->best_cost, c->band_threshold, c->nfits);
+           files, opt->free_file, nb, opt->points, c->band_params, c->nfits - 1, c->ntried,
+           100.0 * opt->tolerance, c->best_cost, c->band_threshold, c->nfits);
 }
 
 rs_status rs_compare_band(rs_compare *c, const rs_band_options *opt, rs_error *err) {
@@ -230,8 +250,8 @@ rs_status rs_compare_band(rs_compare *c, const rs_band_options *opt, rs_error *e
   rs_targets ts;
   rs_free_set fs;
   memset(&ts, 0, sizeof ts);
-  rs_status st =
-      rs_targets_load(opt->targets_file, c->sc[0].params.v[RS_P_SPAN_START], 2000.0, &ts, err);
+  rs_status st = rs_targets_load_files(opt->targets_files, opt->ntargets_files, opt->paper_only,
+                                       c->sc[0].params.v[RS_P_SPAN_START], 2000.0, &ts, err);
   if (st == RS_OK) st = rs_free_load(opt->free_file, &c->sc[0].params, &fs, err);
   rs_calib_result est;
   memset(&est, 0, sizeof est);
@@ -295,7 +315,7 @@ rs_status rs_compare_band(rs_compare *c, const rs_band_options *opt, rs_error *e
   }
   if (st == RS_OK) {
     c->has_band = 1;
-    write_note(c, bp, nb, opt);
+    write_note(c, bp, nb, &ts, opt);
   }
   free(tasks);
   free(deltas);

@@ -100,7 +100,8 @@ typedef struct rs_compare {
   double band_threshold; /* cost threshold: (1 + tolerance) x best cost */
   double best_cost;
   char band_params[512]; /* the parameters fixed on grids, comma-separated */
-  char band_note[1024];  /* one paragraph for compare.md: how the band was made */
+  char band_note[2048];  /* one paragraph for compare.md: how the band was made, with the
+                            target files used */
 } rs_compare;
 
 /* Load every file (the first is the reference; c need not be initialised), set the reference's
@@ -120,14 +121,18 @@ void rs_compare_free(rs_compare *c); /* a zeroed struct and NULL are fine */
 
 /* Options of the uncertainty band. */
 typedef struct rs_band_options {
-  const char *base_file;    /* the uncalibrated base of the calibration (params/baseline.cfg) */
-  const char *targets_file; /* params/targets.cfg */
-  const char *free_file;    /* params/free.cfg */
-  const char *params;       /* comma-separated parameters to fix on grids, or NULL: the weakly
-                               identified ones at the reference's estimate, and ties.kappa_e */
-  int points;               /* grid points per parameter across its bounds (default 5) */
-  double tolerance;         /* keep fits with cost <= (1 + tolerance) x best (default 0.10) */
-  int max_iter;             /* Levenberg-Marquardt iterations per re-calibration */
+  const char *base_file; /* the uncalibrated base of the calibration (params/baseline.cfg) */
+  /* the target files, loaded in order as relsim calibrate does (rs_targets_load_files):
+   * params/targets.cfg and params/targets/data.cfg by default */
+  const char *targets_files[RS_TARGET_FILES_MAX];
+  int ntargets_files;
+  int paper_only;        /* keep only the targets of origin "paper" */
+  const char *free_file; /* params/free.cfg */
+  const char *params;    /* comma-separated parameters to fix on grids, or NULL: the weakly
+                            identified ones at the reference's estimate, and ties.kappa_e */
+  int points;            /* grid points per parameter across its bounds (default 5) */
+  double tolerance;      /* keep fits with cost <= (1 + tolerance) x best (default 0.10) */
+  int max_iter;          /* Levenberg-Marquardt iterations per re-calibration */
   int threads;
   int progress;
 } rs_band_options;

@@ -727,44 +727,11 @@ static const char *chain_text(const chain *ch, int n, const char *extra, char *b
   return buf;
 }
 
-/* path with "." and "dir/.." segments removed lexically into out ("a/b/../c.cfg" -> "a/c.cfg").
- * Leading ".." stay; an empty result is ".". */
-static void tidy_path(const char *path, char *out, size_t n) {
-  char buf[RS_PATH_MAX];
-  const char *seg[RS_PATH_MAX / 2];
-  int ns = 0, keep_up = 0; /* keep_up: leading ".." segments, which cannot be removed */
-  bool abs = path[0] == '/';
-  char *save = NULL;
-  snprintf(buf, sizeof buf, "%s", path);
-  for (char *tok = strtok_r(buf, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
-    if (strcmp(tok, ".") == 0) continue;
-    if (strcmp(tok, "..") == 0 && ns > keep_up) {
-      ns--;
-      continue;
-    }
-    if (strcmp(tok, "..") == 0 && abs) continue; /* "/.." is "/" */
-    seg[ns++] = tok;
-    if (strcmp(tok, "..") == 0) keep_up = ns;
-  }
-  size_t len = 0;
-  out[0] = '\0';
-  if (abs) len += (size_t)snprintf(out, n, "/");
-  for (int i = 0; i < ns && len < n; i++) {
-    int w = snprintf(out + len, n - len, "%s%s", i ? "/" : "", seg[i]);
-    if (w < 0) break;
-    len += (size_t)w;
-  }
-  if (!out[0]) snprintf(out, n, ".");
-}
-
-/* Use the tidy form of ch->next when it names the same file (a ".." after a symbolic link
- * would not). */
+/* Use the tidy form of ch->next when it names the same file (rs_path_tidy). */
 static void tidy_next(chain *ch) {
-  char tidy[RS_PATH_MAX], r1[PATH_MAX], r2[PATH_MAX];
-  tidy_path(ch->next, tidy, sizeof tidy);
-  if (strcmp(tidy, ch->next) != 0 && realpath(ch->next, r1) && realpath(tidy, r2) &&
-      strcmp(r1, r2) == 0)
-    snprintf(ch->next, sizeof ch->next, "%s", tidy);
+  char tidy[RS_PATH_MAX];
+  rs_path_tidy(ch->next, tidy, sizeof tidy);
+  snprintf(ch->next, sizeof ch->next, "%s", tidy);
 }
 
 /* Read the file ch->next as file number ch->n of the chain, after checking that it exists and

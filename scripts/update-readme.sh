@@ -29,10 +29,13 @@ numbers=$(awk -F, -v bc="$Ccol" -v rc="$Rcol" -v ec="$ecol" -v xc="$xcol" '
   }' "$csv")
 within=$(grep -m1 'modelled targets within scale' docs/fit.md | sed -e 's/.*| \([0-9]* of [0-9]*\) |$/\1/')
 numbers="$numbers
-* $within modelled figures of the paper are met within their scale (\`docs/fit.md\`)."
+* $within modelled targets are met within their scale (\`docs/fit.md\`; the data targets tagged in
+  the table below)."
 
-table=$(printf '| target | paper | model | r | within |\n|---|---|---:|---:|:-:|\n'
-  sed -n '/^## Targets$/,/^### Figures of the paper not modelled/p' docs/fit.md |
+# The columns of fit.md's table: id (tagged "(data)" for external data) | compared | target (as the
+# paper or the data source states it) | model | r | share | within | source.
+table=$(printf '| id | target | model | r | within |\n|---|---|---:|---:|:-:|\n'
+  sed -n '/^## Targets$/,/^### Figures not modelled/p' docs/fit.md |
     awk -F' \\| ' '/^\| `/ { sub(/^\| /, "", $1); printf "| %s | %s | %s | %s | %s |\n", $1, $3, $4, $5, $7 }')
 
 replace() { # replace NAME TEXT: put TEXT between the markers of NAME in README.md

@@ -1,11 +1,16 @@
-/* targets/targets.c -- the paper's figures as calibration targets: the loader of the target file
- * and its data series, and the residuals of a run with their exact derivatives.
- * This file contains the libconfig reader of params/targets.cfg ("FILE:LINE:" errors with "did
- * you mean"), the CSV reader of series files, and one formula per kind of target, each
- * differentiated by hand so that the fitter gets exact Jacobians from the run's sensitivities.
+/* targets/targets.c -- the paper's figures and external data as calibration targets: the loader
+ * of target files and their data series, and the residuals of a run with their exact
+ * derivatives.
+ * This file contains the libconfig reader of target files (params/targets.cfg, the paper's
+ * figures; params/targets/data.cfg, external data; "FILE:LINE:" errors with "did you mean"),
+ * which follows chains of base files as the parameter loader does, the CSV reader of series
+ * files, and one formula per kind of target, each differentiated by hand so that the fitter gets
+ * exact Jacobians from the run's sensitivities.
  *
  * Target file (params/targets.cfg documents every field in its header):
  *
+ *   origin = "paper";                # or "data": then every entry also has source = "...";
+ *   base = "other.cfg";              # optional: loaded first; relative to this file
  *   targets = (
  *     { id = "tfp_rel_1955"; section = "2"; quote = "..."; paper_value = "61 %";
  *       kind = "point"; indicator = "a"; year = 1955; value = 0.61; scale = 0.02; },
@@ -24,13 +29,17 @@
  * Every derivative is the chain rule through these formulas; at the kinks of a range or hinge
  * (m exactly on a bound) the derivative of the inside (0) is used. */
 
+#define _XOPEN_SOURCE 700 /* realpath */
+
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <libconfig.h> /* config_read_file, config_setting_*: libconfig 1.5 */
 
@@ -46,6 +55,16 @@
 
 static const char *const kind_names[RS_NTARGETKIND] = {
     "point", "mean_growth", "mean", "ratio", "max_in", "order", "crossing", "series"};
+
+static const char *const origin_names[RS_NTARGETORIGIN] = {"paper", "data"};
+
+/* The top-level settings of a target file. */
+static const char *const root_names[] = {"origin", "base", "targets"};
+#define NROOT ((int)(sizeof root_names / sizeof root_names[0]))
+
+/* The label that opens the section of a data target: the reports show it where a paper's
+ * target shows "sec. 2". */
+#define DATA_LABEL "data:"
 
 /* The fields of an entry of the target file. */
 typedef enum field_id {
@@ -68,18 +87,20 @@ typedef enum field_id {
   F_SCALE_GAP,
   F_WEIGHT,
   F_FILE,
+  F_SOURCE,
   NFIELD
 } field_id;
 
 static const char *const field_names[NFIELD] = {
     "id",        "modelled", "reason",    "section", "quote", "paper_value", "kind",
     "indicator", "other",    "year",      "span",    "years", "value",       "lower",
-    "upper",     "scale",    "scale_gap", "weight",  "file"};
+    "upper",     "scale",    "scale_gap", "weight",  "file",  "source"};
 
 #define FB(f) (1u << (f))
 /* Fields every entry may have, and those of an entry with modelled = false. */
-#define FIELDS_TEXT \
-  (FB(F_ID) | FB(F_MODELLED) | FB(F_REASON) | FB(F_SECTION) | FB(F_QUOTE) | FB(F_PAPER_VALUE))
+#define FIELDS_TEXT                                                                             \
+  (FB(F_ID) | FB(F_MODELLED) | FB(F_REASON) | FB(F_SECTION) | FB(F_QUOTE) | FB(F_PAPER_VALUE) | \
+   FB(F_SOURCE))
 #define FIELDS_UNMODELLED (FIELDS_TEXT | FB(F_YEAR) | FB(F_SPAN) | FB(F_YEARS))
 #define FIELDS_MODELLED (FIELDS_TEXT | FB(F_KIND) | FB(F_INDICATOR) | FB(F_WEIGHT))
 #define FIELDS_VALUE (FB(F_VALUE) | FB(F_LOWER) | FB(F_UPPER) | FB(F_SCALE))
@@ -111,6 +132,10 @@ static const char *const kind_usage[RS_NTARGETKIND] = {
 
 const char *rs_target_kind_name(int kind) {
   return kind >= 0 && kind < RS_NTARGETKIND ? kind_names[kind] : "unknown";
+}
+
+const char *rs_target_origin_name(int origin) {
+  return origin >= 0 && origin < RS_NTARGETORIGIN ? origin_names[origin] : "unknown";
 }
 
 static int kind_find(const char *name) {
@@ -150,6 +175,8 @@ static bool valid_id(const char *id) {
 /* The target file being read. */
 typedef struct load_ctx {
   const char *path; /* as opened */
+  int file;         /* its index in rs_targets.file */
+  int origin;       /* rs_target_origin it declares */
   double y0, y1;    /* run span */
   rs_error *err;
 } load_ctx;
@@ -459,10 +486,12 @@ static rs_status read_model_years(const entry_ctx *e, rs_target *t, int k) {
   return RS_OK;
 }
 
-/* Read one entry (a group of the targets list) into t. ts->t[0..idx-1] are the entries read so
- * far (for the check of unique ids). */
+/* Read entry idx of the file's targets list (a group) into t = ts->t[global]; ts->t[0..global-1]
+ * are the entries read so far, of this file and the files loaded before it (for the check of
+ * unique ids). */
 static rs_status read_entry(const load_ctx *c, const config_setting_t *es, int idx,
-                            const rs_targets *ts, rs_target *t) {
+                            const rs_targets *ts, int global) {
+  rs_target *t = &ts->t[global];
   entry_ctx e;
   memset(&e, 0, sizeof e);
   e.c = c;
@@ -472,6 +501,8 @@ static rs_status read_entry(const load_ctx *c, const config_setting_t *es, int i
   rs_status st;
 
   t->line = (int)config_setting_source_line(es);
+  t->origin = c->origin;
+  t->file = c->file;
   t->modelled = 1;
   t->kind = RS_TK_POINT;
   t->indicator = t->other = -1;
@@ -513,10 +544,16 @@ static rs_status read_entry(const load_ctx *c, const config_setting_t *es, int i
     return field_fail(&e, F_ID, "\"%s\" must be 1 to %d characters of a-z, 0-9 and _", t->id,
                       RS_TARGET_ID_MAX - 1);
   snprintf(e.who, sizeof e.who, "target '%s'", t->id);
-  for (int j = 0; j < idx; j++)
-    if (strcmp(ts->t[j].id, t->id) == 0)
-      return field_fail(&e, F_ID, "is used twice: the entry at line %d has the same id",
-                        ts->t[j].line);
+  for (int j = 0; j < global; j++) {
+    const rs_target *u = &ts->t[j];
+    if (strcmp(u->id, t->id) != 0) continue;
+    if (u->file == c->file)
+      return field_fail(&e, F_ID, "is used twice: the entry at line %d has the same id", u->line);
+    return field_fail(&e, F_ID,
+                      "is used twice: the entry at %s:%d has the same id (ids are unique over "
+                      "every target file loaded)",
+                      ts->file[u->file].path, u->line);
+  }
 
   /* the citation */
   if (e.f[F_MODELLED]) {
@@ -525,19 +562,33 @@ static rs_status read_entry(const load_ctx *c, const config_setting_t *es, int i
                         rs_params_setting_describe(e.f[F_MODELLED], found, sizeof found));
     t->modelled = config_setting_get_bool(e.f[F_MODELLED]) ? 1 : 0;
   }
-  static const int text_fields[3] = {F_SECTION, F_QUOTE, F_PAPER_VALUE};
-  char *text_out[3] = {t->section, t->quote, t->paper_value};
-  size_t text_size[3] = {sizeof t->section, sizeof t->quote, sizeof t->paper_value};
-  for (int i = 0; i < 3; i++) {
+  static const int text_fields[4] = {F_SECTION, F_QUOTE, F_PAPER_VALUE, F_SOURCE};
+  char *text_out[4] = {t->section, t->quote, t->paper_value, t->source};
+  size_t text_size[4] = {sizeof t->section, sizeof t->quote, sizeof t->paper_value,
+                         sizeof t->source};
+  bool data = c->origin == RS_TO_DATA;
+  /* The paper is cited by section and quote; a data set needs its publisher, table, edition
+   * and licence, which no section number gives. */
+  if (!data && e.f[F_SOURCE])
+    return field_fail(&e, F_SOURCE,
+                      "is for data targets only (origin = \"data\";): an entry of the paper "
+                      "cites it by section, quote and paper_value");
+  for (int i = 0; i < (data ? 4 : 3); i++) {
     int fi = text_fields[i];
     if (!e.f[fi])
-      return entry_fail(&e,
-                        "has no %s = \"...\"; (every entry cites the paper: section, quote, "
-                        "paper_value)",
-                        field_names[fi]);
+      return entry_fail(&e, "has no %s = \"...\"; (%s)", field_names[fi],
+                        data ? "every entry of a data file cites its source: section = \"data: "
+                               "LABEL\", quote, paper_value, and source = \"publisher, table, "
+                               "edition, licence\""
+                             : "every entry cites the paper: section, quote, paper_value");
     if ((st = read_string(&e, fi, text_out[i], text_size[i])) != RS_OK) return st;
     if (!text_out[i][0]) return field_fail(&e, fi, "is empty");
   }
+  if (data && strncmp(t->section, DATA_LABEL, strlen(DATA_LABEL)) != 0)
+    return field_fail(&e, F_SECTION,
+                      "of a data target is a short source label that starts with \"" DATA_LABEL
+                      "\" (e.g. \"data: PWT 10.01\"), found \"%s\"",
+                      t->section);
   if (e.f[F_REASON] && (st = read_string(&e, F_REASON, t->reason, sizeof t->reason)) != RS_OK)
     return st;
 
@@ -665,7 +716,8 @@ static rs_status read_entry(const load_ctx *c, const config_setting_t *es, int i
     rs_dirname(c->path, dir, sizeof dir);
     if (rel[0] != '/' && strlen(dir) + strlen(rel) + 2 > sizeof t->series_file)
       return field_fail(&e, F_FILE, "gives a path that is too long");
-    rs_path_join(dir, rel, t->series_file, sizeof t->series_file);
+    rs_path_join(dir, rel, where, sizeof where);
+    rs_path_tidy(where, t->series_file, sizeof t->series_file);
     char ctx[LOC_MAX + sizeof e.who + 8];
     snprintf(ctx, sizeof ctx, "%s at %s", e.who, where_of(c, e.f[F_FILE], where, sizeof where));
     if ((st = read_series_file(c, t, where, e.who, ctx, c->err)) != RS_OK) return st;
@@ -681,92 +733,279 @@ static rs_status read_entry(const load_ctx *c, const config_setting_t *es, int i
   return RS_OK;
 }
 
-/* ---------------------------------------------------------------- the whole file */
+/* ---------------------------------------------------------------- the files */
 
-static rs_status read_root(const load_ctx *c, const config_t *cfg, rs_targets *ts) {
-  char where[LOC_MAX], found[WORD_MAX + 32], mean[WORD_MAX + 32];
-  const config_setting_t *root = config_root_setting(cfg);
-  const config_setting_t *list = NULL;
-  static const char *const roots[] = {"targets"};
+/* One file being loaded: its configuration and the settings of its root. */
+typedef struct file_ctx {
+  config_t cfg;
+  bool open;                      /* cfg initialised (to destroy) */
+  char path[RS_TARGET_PATH_MAX];  /* as opened */
+  char real[PATH_MAX];            /* canonical path: cycles, files loaded twice */
+  const config_setting_t *origin; /* NULL when absent */
+  const config_setting_t *base;   /* NULL when absent */
+  const config_setting_t *list;   /* targets = ( ... ) */
+} file_ctx;
+
+/* A load: the set being filled, the span, the canonical paths of the files in it, and the chain
+ * of bases being followed (chain[0] the file given to the loader, chain[i+1] the base of
+ * chain[i]). */
+typedef struct loader {
+  rs_targets *ts;
+  double y0, y1;
+  rs_error *err;
+  char real[RS_TARGET_FILES_MAX][PATH_MAX]; /* of ts->file[0..nfiles-1] */
+  file_ctx chain[RS_TARGET_FILES_MAX];
+  int nchain;
+} loader;
+
+/* "a.cfg -> b.cfg -> c.cfg": the chain's first n files, then extra. */
+static const char *chain_text(const loader *ld, int n, const char *extra, char *buf, size_t size) {
+  size_t len = 0;
+  buf[0] = '\0';
+  for (int i = 0; i <= n && len < size; i++) {
+    const char *name = i < n ? ld->chain[i].path : extra;
+    int w = snprintf(buf + len, size - len, "%s%s", i ? " -> " : "", name);
+    if (w < 0) break;
+    len += (size_t)w;
+  }
+  return buf;
+}
+
+/* Check the top-level settings of file f (origin, base, targets; nothing else) and keep them. */
+static rs_status read_root(const loader *ld, file_ctx *f) {
+  char where[LOC_MAX], found[WORD_MAX + 32], mean[WORD_MAX + 32], list[128];
+  load_ctx c = {f->path, 0, RS_TO_PAPER, ld->y0, ld->y1, ld->err};
+  const config_setting_t *root = config_root_setting(&f->cfg);
   int n = root ? config_setting_length(root) : 0;
   for (int i = 0; i < n; i++) {
     const config_setting_t *m = config_setting_get_elem(root, (unsigned)i);
     if (!m) continue;
     const char *name = config_setting_name(m);
-    if (name && strcmp(name, "targets") == 0) {
-      list = m;
+    const config_setting_t **slot = NULL;
+    if (name && strcmp(name, "origin") == 0) slot = &f->origin;
+    if (name && strcmp(name, "base") == 0) slot = &f->base;
+    if (name && strcmp(name, "targets") == 0) slot = &f->list;
+    if (slot) {
+      *slot = m;
       continue;
     }
-    return rs_fail(c->err, RS_ERR_INPUT,
-                   "%s: unknown setting '%s'%s (a target file holds one list: targets = ( { ... "
-                   "}, ... );)",
-                   where_of(c, m, where, sizeof where), name ? name : "?",
-                   rs_did_you_mean(name ? rs_closest(name, roots, 1) : NULL, mean, sizeof mean));
+    return rs_fail(
+        ld->err, RS_ERR_INPUT,
+        "%s: unknown setting '%s'%s (a target file holds origin = \"paper\"; or \"data\";, an "
+        "optional base = \"FILE\"; and one list: targets = ( { ... }, ... );)",
+        where_of(&c, m, where, sizeof where), name ? name : "?",
+        rs_did_you_mean(name ? rs_closest(name, root_names, NROOT) : NULL, mean, sizeof mean));
   }
-  if (!list)
-    return rs_fail(c->err, RS_ERR_INPUT, "%s: no list 'targets = ( { id = \"...\"; ... }, ... );'",
-                   c->path);
-  if (config_setting_type(list) != CONFIG_TYPE_LIST)
-    return rs_fail(c->err, RS_ERR_INPUT,
+  /* The origin says how the reports present every entry: it is never guessed. */
+  if (!f->origin)
+    return rs_fail(ld->err, RS_ERR_INPUT,
+                   "%s:1: no origin = \"paper\"; or origin = \"data\"; (every target file says "
+                   "whether its entries are figures of the paper or external data)",
+                   f->path);
+  if (config_setting_type(f->origin) != CONFIG_TYPE_STRING)
+    return rs_fail(ld->err, RS_ERR_INPUT, "%s: 'origin' expects \"paper\" or \"data\", found %s",
+                   where_of(&c, f->origin, where, sizeof where),
+                   rs_params_setting_describe(f->origin, found, sizeof found));
+  const char *o = config_setting_get_string(f->origin);
+  bool known = false;
+  for (int k = 0; k < RS_NTARGETORIGIN; k++) known |= strcmp(o, origin_names[k]) == 0;
+  if (!known)
+    return rs_fail(
+        ld->err, RS_ERR_INPUT, "%s: 'origin' names an unknown origin '%.100s'%s (origins: %s)",
+        where_of(&c, f->origin, where, sizeof where), o,
+        rs_did_you_mean(rs_closest(o, origin_names, RS_NTARGETORIGIN), mean, sizeof mean),
+        rs_name_list(origin_names, RS_NTARGETORIGIN, list, sizeof list));
+  if (f->base && (config_setting_type(f->base) != CONFIG_TYPE_STRING ||
+                  !config_setting_get_string(f->base)[0]))
+    return rs_fail(ld->err, RS_ERR_INPUT, "%s: 'base' expects a file name in quotes, found %s",
+                   where_of(&c, f->base, where, sizeof where),
+                   rs_params_setting_describe(f->base, found, sizeof found));
+  if (!f->list)
+    return rs_fail(ld->err, RS_ERR_INPUT, "%s: no list 'targets = ( { id = \"...\"; ... }, ... );'",
+                   f->path);
+  if (config_setting_type(f->list) != CONFIG_TYPE_LIST)
+    return rs_fail(ld->err, RS_ERR_INPUT,
                    "%s: 'targets' expects a list of groups ( { ... }, { ... } ), found %s",
-                   where_of(c, list, where, sizeof where),
-                   rs_params_setting_describe(list, found, sizeof found));
-  int count = config_setting_length(list);
-  ts->t = calloc(count > 0 ? (size_t)count : 1, sizeof *ts->t);
-  if (!ts->t) return rs_fail(c->err, RS_ERR_NOMEM, "%s: out of memory", c->path);
-  ts->n = count; /* zeroed entries: rs_targets_free can run at any point */
-  for (int i = 0; i < count; i++) {
-    const config_setting_t *es = config_setting_get_elem(list, (unsigned)i);
+                   where_of(&c, f->list, where, sizeof where),
+                   rs_params_setting_describe(f->list, found, sizeof found));
+  return RS_OK;
+}
+
+/* Open path as link ld->nchain of the chain and check its root. naming/rel/line: the file that
+ * names it as its base, the name it gives and the line (NULL for a file given to the loader). */
+static rs_status open_file(loader *ld, const char *path, const char *naming, const char *rel,
+                           int line) {
+  char where[LOC_MAX + RS_TARGET_PATH_MAX], text[RS_TARGET_FILES_MAX * (RS_TARGET_PATH_MAX + 4)];
+  int i = ld->nchain;
+  if (naming)
+    snprintf(where, sizeof where, "%s:%d: base file '%s' (\"%s\" relative to %s)", naming, line,
+             path, rel, naming);
+  else
+    snprintf(where, sizeof where, "%s", path);
+  if (strlen(path) >= RS_TARGET_PATH_MAX)
+    return rs_fail(ld->err, RS_ERR_IO, "%s: path too long", where);
+  if (ld->ts->nfiles + i >= RS_TARGET_FILES_MAX)
+    return rs_fail(ld->err, RS_ERR_INPUT, "%s: too many target files (at most %d, bases included)",
+                   where, RS_TARGET_FILES_MAX);
+  file_ctx *f = &ld->chain[i];
+  memset(f, 0, sizeof *f);
+  snprintf(f->path, sizeof f->path, "%s", path);
+  struct stat sb;
+  /* "FILE: cannot read: ..." as the parameter loader says it; a base names its whole path */
+  const char *cannot = naming ? " cannot be read" : ": cannot read";
+  if (!realpath(path, f->real) || stat(f->real, &sb) != 0)
+    return rs_fail(ld->err, RS_ERR_IO, "%s%s: %s", where, cannot, strerror(errno));
+  if (S_ISDIR(sb.st_mode))
+    return rs_fail(ld->err, RS_ERR_IO, "%s%s: is a directory", where, cannot);
+  for (int j = 0; j < i; j++)
+    if (strcmp(ld->chain[j].real, f->real) == 0)
+      return rs_fail(ld->err, RS_ERR_INPUT, "%s:%d: the base files form a cycle: %s", naming, line,
+                     chain_text(ld, i, path, text, sizeof text));
+  /* A file is read once: its ids would all be duplicates the second time. */
+  for (int k = 0; k < ld->ts->nfiles; k++) {
+    if (strcmp(ld->real[k], f->real) != 0) continue;
+    const rs_target_file *tf = &ld->ts->file[k];
+    return rs_fail(ld->err, RS_ERR_INPUT,
+                   "%s: is loaded already, as %s%s%s (name each target file once, on the "
+                   "command line or as a base)",
+                   where, tf->path, tf->base_of >= 0 ? ", the base of " : "",
+                   tf->base_of >= 0 ? ld->ts->file[tf->base_of].path : "");
+  }
+  config_init(&f->cfg);
+  f->open = true;
+  ld->nchain++;
+  config_set_auto_convert(&f->cfg, CONFIG_TRUE);
+  errno = 0;
+  if (config_read_file(&f->cfg, f->path) != CONFIG_TRUE) {
+    int e = errno;
+    if (config_error_type(&f->cfg) == CONFIG_ERR_FILE_IO)
+      return rs_fail(ld->err, RS_ERR_IO, "%s%s: %s", where, cannot,
+                     e ? strerror(e) : "input/output error");
+    const char *file = config_error_file(&f->cfg);
+    const char *msg = config_error_text(&f->cfg);
+    bool mixed = msg && strstr(msg, "mismatched element type") != NULL;
+    return rs_fail(ld->err, RS_ERR_INPUT, "%s:%d: libconfig: %s%s", file ? file : f->path,
+                   config_error_line(&f->cfg), msg ? msg : "cannot parse",
+                   mixed ? " (write both years of a span alike, e.g. [1970, 1975] or "
+                           "[1970.5, 1975.0])"
+                         : "");
+  }
+  return read_root(ld, f);
+}
+
+/* Read the entries of chain link i as file ts->nfiles of the set (base_of: the index the file
+ * that names it will have, or -1). */
+static rs_status read_file_entries(loader *ld, int i, int base_of) {
+  rs_targets *ts = ld->ts;
+  file_ctx *f = &ld->chain[i];
+  int fi = ts->nfiles;
+  rs_target_file *tf = &ts->file[fi];
+  memset(tf, 0, sizeof *tf);
+  snprintf(tf->path, sizeof tf->path, "%s", f->path);
+  tf->origin = strcmp(config_setting_get_string(f->origin), "data") == 0 ? RS_TO_DATA : RS_TO_PAPER;
+  tf->base_of = base_of;
+  snprintf(ld->real[fi], sizeof ld->real[fi], "%s", f->real);
+  ts->nfiles++;
+
+  load_ctx c = {tf->path, fi, tf->origin, ld->y0, ld->y1, ld->err};
+  char where[LOC_MAX];
+  int count = config_setting_length(f->list), first = ts->n;
+  rs_target *grown = realloc(ts->t, (size_t)(first + count + 1) * sizeof *grown);
+  if (!grown) return rs_fail(ld->err, RS_ERR_NOMEM, "%s: out of memory", f->path);
+  ts->t = grown;
+  memset(&ts->t[first], 0, (size_t)count * sizeof *grown);
+  ts->n = first + count; /* zeroed entries: rs_targets_free can run at any point */
+  for (int k = 0; k < count; k++) {
+    const config_setting_t *es = config_setting_get_elem(f->list, (unsigned)k);
     if (!es)
-      return rs_fail(c->err, RS_ERR_INPUT, "%s: cannot read targets entry %d",
-                     where_of(c, list, where, sizeof where), i + 1);
-    rs_status st = read_entry(c, es, i, ts, &ts->t[i]);
+      return rs_fail(ld->err, RS_ERR_INPUT, "%s: cannot read targets entry %d",
+                     where_of(&c, f->list, where, sizeof where), k + 1);
+    rs_status st = read_entry(&c, es, k, ts, first + k);
     if (st != RS_OK) return st;
   }
   return RS_OK;
 }
 
-rs_status rs_targets_load(const char *path, double span_start, double span_end, rs_targets *ts,
-                          rs_error *err) {
-  if (!ts) return rs_fail(err, RS_ERR_INPUT, "rs_targets_load: no target set");
-  memset(ts, 0, sizeof *ts);
-  if (!path) return rs_fail(err, RS_ERR_INPUT, "rs_targets_load: no file");
-  if (!isfinite(span_start) || !isfinite(span_end) || !(span_start <= span_end))
-    return rs_fail(err, RS_ERR_INPUT, "%s: the run span must be finite and run forward", path);
-  if (strlen(path) >= sizeof ts->file) return rs_fail(err, RS_ERR_IO, "%s: path too long", path);
-  snprintf(ts->file, sizeof ts->file, "%s", path);
-
-  rs_status st = RS_OK;
-  load_ctx c = {ts->file, span_start, span_end, err};
-  config_t cfg;
-  config_init(&cfg);
-  config_set_auto_convert(&cfg, CONFIG_TRUE);
-  errno = 0;
-  if (config_read_file(&cfg, path) != CONFIG_TRUE) {
-    int e = errno;
-    if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO) {
-      st = rs_fail(err, RS_ERR_IO, "%s: cannot read: %s", path,
-                   e ? strerror(e) : "input/output error");
-    } else {
-      const char *file = config_error_file(&cfg);
-      const char *msg = config_error_text(&cfg);
-      bool mixed = msg && strstr(msg, "mismatched element type") != NULL;
-      st = rs_fail(err, RS_ERR_INPUT, "%s:%d: libconfig: %s%s", file ? file : path,
-                   config_error_line(&cfg), msg ? msg : "cannot parse",
-                   mixed ? " (write both years of a span alike, e.g. [1970, 1975] or "
-                           "[1970.5, 1975.0])"
-                         : "");
-    }
-    goto done;
+/* Load path and its chain of bases: open the file, then its base, its base's base, ...; read
+ * the entries base first. */
+static rs_status load_chain(loader *ld, const char *path) {
+  rs_status st = open_file(ld, path, NULL, NULL, 0);
+  while (st == RS_OK && ld->chain[ld->nchain - 1].base) {
+    const file_ctx *f = &ld->chain[ld->nchain - 1];
+    const char *rel = config_setting_get_string(f->base);
+    char dir[RS_TARGET_PATH_MAX], joined[2 * RS_TARGET_PATH_MAX], next[RS_TARGET_PATH_MAX];
+    rs_dirname(f->path, dir, sizeof dir);
+    rs_path_join(dir, rel, joined, sizeof joined);
+    rs_path_tidy(joined, next, sizeof next);
+    if (strlen(joined) >= sizeof next)
+      st = rs_fail(ld->err, RS_ERR_IO, "%s:%d: base file path too long", f->path,
+                   (int)config_setting_source_line(f->base));
+    else
+      st = open_file(ld, next, f->path, rel, (int)config_setting_source_line(f->base));
   }
-  st = read_root(&c, &cfg, ts);
-done:
-  config_destroy(&cfg);
+  for (int i = ld->nchain - 1; st == RS_OK && i >= 0; i--)
+    st = read_file_entries(ld, i, i > 0 ? ld->ts->nfiles + 1 : -1);
+  for (int i = 0; i < ld->nchain; i++)
+    if (ld->chain[i].open) config_destroy(&ld->chain[i].cfg);
+  ld->nchain = 0;
+  return st;
+}
+
+/* Leave out the data targets (their series freed), counting them per file. */
+static void drop_data(rs_targets *ts) {
+  int kept = 0;
+  for (int k = 0; k < ts->n; k++) {
+    rs_target *t = &ts->t[k];
+    if (t->origin != RS_TO_DATA) {
+      ts->t[kept++] = *t;
+      continue;
+    }
+    ts->file[t->file].ndropped++;
+    free(t->sx);
+    free(t->sy);
+    free(t->ssd);
+  }
+  ts->n = kept;
+  ts->paper_only = 1;
+}
+
+rs_status rs_targets_load_files(const char *const *paths, int npaths, int paper_only,
+                                double span_start, double span_end, rs_targets *ts, rs_error *err) {
+  if (!ts) return rs_fail(err, RS_ERR_INPUT, "rs_targets_load_files: no target set");
+  memset(ts, 0, sizeof *ts);
+  if (!paths || npaths < 1) return rs_fail(err, RS_ERR_INPUT, "rs_targets_load_files: no file");
+  for (int i = 0; i < npaths; i++)
+    if (!paths[i] || !paths[i][0])
+      return rs_fail(err, RS_ERR_INPUT, "rs_targets_load_files: file %d has no name", i + 1);
+  if (!isfinite(span_start) || !isfinite(span_end) || !(span_start <= span_end))
+    return rs_fail(err, RS_ERR_INPUT, "%s: the run span must be finite and run forward", paths[0]);
+  loader *ld = calloc(1, sizeof *ld);
+  if (!ld) return rs_fail(err, RS_ERR_NOMEM, "%s: out of memory", paths[0]);
+  ld->ts = ts;
+  ld->y0 = span_start;
+  ld->y1 = span_end;
+  ld->err = err;
+  rs_status st = RS_OK;
+  for (int i = 0; st == RS_OK && i < npaths; i++) st = load_chain(ld, paths[i]);
+  free(ld);
   if (st != RS_OK) {
     rs_targets_free(ts);
-    snprintf(ts->file, sizeof ts->file, "%s", path);
+    return st;
   }
-  return st;
+  if (paper_only) drop_data(ts);
+  for (int k = 0; k < ts->n; k++) ts->file[ts->t[k].file].nentries++;
+  return RS_OK;
+}
+
+rs_status rs_targets_load(const char *path, double span_start, double span_end, rs_targets *ts,
+                          rs_error *err) {
+  return rs_targets_load_files(&path, 1, 0, span_start, span_end, ts, err);
+}
+
+int rs_targets_count(const rs_targets *ts, int origin) {
+  int n = 0;
+  for (int k = 0; ts && k < ts->n; k++) n += ts->t[k].origin == origin;
+  return n;
 }
 
 void rs_targets_free(rs_targets *ts) {

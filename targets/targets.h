@@ -1,8 +1,10 @@
-/* targets/targets.h -- the paper's figures as calibration targets.
- * This module reads the target file (params/targets.cfg: every figure of the paper, modelled or
- * not, with its citation) and data series (CSV), and turns a model run into scaled residuals
- * and, given the run's sensitivities, their exact derivatives by the chain rule through each
- * target's formula. It runs nothing itself: it reads series that sim/ produced. */
+/* targets/targets.h -- the paper's figures, and external data, as calibration targets.
+ * This module reads target files (params/targets.cfg: every figure of the paper, modelled or
+ * not, with its citation; params/targets/data.cfg: external data, each entry with its source;
+ * any number of files, each of which may name a base file) and data series (CSV), and turns a
+ * model run into scaled residuals and, given the run's sensitivities, their exact derivatives by
+ * the chain rule through each target's formula. It runs nothing itself: it reads series that
+ * sim/ produced. */
 #ifndef RS_TARGETS_H
 #define RS_TARGETS_H
 
@@ -33,8 +35,21 @@ typedef enum rs_target_kind {
 
 const char *rs_target_kind_name(int kind); /* "point", "mean_growth", ... */
 
+/* Where a target comes from. Every target file declares it for all its entries (origin =
+ * "paper"; or origin = "data";), so that no report presents a data figure as the paper's. */
+typedef enum rs_target_origin {
+  RS_TO_PAPER, /* a figure of Hatch (2001): section, quote and paper_value cite the paper */
+  RS_TO_DATA,  /* external data: section is a short label "data: ...", source names the
+                  publisher, table, edition and licence */
+  RS_NTARGETORIGIN
+} rs_target_origin;
+
+const char *rs_target_origin_name(int origin); /* "paper", "data" */
+
 #define RS_TARGET_ID_MAX 48
 #define RS_TARGET_TEXT_MAX 320
+#define RS_TARGET_PATH_MAX 512
+#define RS_TARGET_FILES_MAX 16 /* target files in one set, bases included */
 
 typedef struct rs_target {
   char id[RS_TARGET_ID_MAX];       /* unique, [a-z0-9_] */
@@ -59,34 +74,68 @@ typedef struct rs_target {
                           unmodelled entries */
   double weight;       /* weight of the squared residual(s) in the cost (1 by default, 0
                           for unmodelled entries) */
-  char section[64];    /* the paper's section, table or figure: "2", "6, fig. 3" */
-  char quote[RS_TARGET_TEXT_MAX]; /* a short quote or paraphrase of the paper */
-  char paper_value[64];           /* the figure as the paper gives it, for the report: "61 %" */
-  int line;                       /* line of the entry in the target file */
+  char section[64];    /* the paper's section, table or figure: "2", "6, fig. 3"; for a data
+                          target a short source label "data: OECD MSTI" */
+  char quote[RS_TARGET_TEXT_MAX];  /* a short quote or paraphrase of the paper (of the source) */
+  char paper_value[64];            /* the figure as the paper (the source) gives it: "61 %" */
+  char source[RS_TARGET_TEXT_MAX]; /* data targets: publisher, table, edition, licence; "" for
+                                      the paper's figures */
+  int origin;                      /* rs_target_origin, of the file that holds the entry */
+  int file;                        /* index of that file in rs_targets.file */
+  int line;                        /* line of the entry in that file */
   /* RS_TK_SERIES: the data, owned */
-  char series_file[512];
+  char series_file[RS_TARGET_PATH_MAX]; /* relative to the target file, tidied */
   int npoints;
   double *sx, *sy, *ssd; /* years, values, standard deviations (ssd NULL without sd column) */
 } rs_target;
 
+/* A target file that was read: one given to the loader, or a base named by one. */
+typedef struct rs_target_file {
+  char path[RS_TARGET_PATH_MAX]; /* as opened: a base joined to the directory of the file that
+                                    names it, tidied (rs_path_tidy) */
+  int origin;                    /* rs_target_origin declared by the file */
+  int base_of;                   /* index of the file whose base = names it; -1 for a file
+                                    given to the loader */
+  int nentries;                  /* its entries in the set */
+  int ndropped;                  /* its entries left out by paper_only */
+} rs_target_file;
+
 typedef struct rs_targets {
   int n;
-  rs_target *t; /* owned */
-  char file[512];
+  rs_target *t; /* owned; in load order: file by file, each file's entries in file order */
+  int nfiles;   /* files read, in load order: a file's bases before the file itself */
+  rs_target_file file[RS_TARGET_FILES_MAX];
+  int paper_only; /* the data targets were left out (rs_targets_load_files) */
 } rs_targets;
 
-/* Load a target file (format: the header of params/targets.cfg). span_start/span_end are the run
- * span: every year used by a modelled target must lie inside it. ts is filled from scratch (its
- * old contents are not freed); free it with rs_targets_free. Errors (RS_ERR_INPUT) are one line
- * "FILE:LINE: target 'id': ..." naming the setting, as the parameter loader does: syntax,
- * unknown field or kind or indicator (with the closest name), years outside the span or in the
- * wrong order, value and range both or neither, non-positive scale, negative weight, duplicate
- * id, a missing citation or reason; a series file that cannot be opened (file:line of its file
- * setting) or a bad data line ("SERIES:LINE: ..."). A target file that cannot be read is
- * RS_ERR_IO. On any error ts is left empty (n = 0, t = NULL). */
+/* Load the target files paths[0..npaths-1] in that order (format: the header of
+ * params/targets.cfg) into one set. A file that names a base (base = "FILE";, relative to the
+ * naming file, bases may chain) has its base loaded first, so the set holds every file once,
+ * bases before the files that name them. Ids are unique over the whole set. With paper_only the
+ * entries of origin "data" are read and checked, then left out (counted in
+ * rs_target_file.ndropped). span_start/span_end are the run span: every year used by a
+ * modelled target must lie inside it. ts is filled from scratch (its old contents are not
+ * freed); free it with rs_targets_free.
+ * Errors (RS_ERR_INPUT) are one line "FILE:LINE: target 'id': ..." naming the setting, as the
+ * parameter loader does: syntax, unknown setting or field or kind or indicator (with the closest
+ * name), a missing or unknown origin, years outside the span or in the wrong order, value and
+ * range both or neither, non-positive scale, negative weight, a missing citation or reason, a
+ * data entry without source or "data:" label, a source on an entry of the paper; a duplicate id
+ * (naming both FILE:LINE); bases that form a cycle ("FILE:LINE: the base files form a cycle:
+ * a.cfg -> b.cfg -> a.cfg") or a file loaded twice; more than RS_TARGET_FILES_MAX files; a
+ * series file that cannot be opened (file:line of its file setting) or a bad data line
+ * ("SERIES:LINE: ..."). A target file that cannot be read is RS_ERR_IO, a missing base too
+ * ("FILE:LINE: base file 'RESOLVED' ("REL" relative to FILE) cannot be read: ..."). On any
+ * error ts is left empty (n = 0, t = NULL, nfiles = 0). */
+rs_status rs_targets_load_files(const char *const *paths, int npaths, int paper_only,
+                                double span_start, double span_end, rs_targets *ts, rs_error *err);
+/* One file (and its bases), every origin: rs_targets_load_files(&path, 1, 0, ...). */
 rs_status rs_targets_load(const char *path, double span_start, double span_end, rs_targets *ts,
                           rs_error *err);
 void rs_targets_free(rs_targets *ts); /* NULL and a zeroed struct are fine */
+
+/* Number of targets of origin `origin` in the set (modelled or not). */
+int rs_targets_count(const rs_targets *ts, int origin);
 
 /* Number of residuals of target k (0 when not modelled, npoints for a series, else 1) and of
  * the whole set. */

@@ -10,8 +10,11 @@ foreach(t help_and_version_succeed
           without_gnuplot_the_csv_and_scripts_are_still_written
           the_shipped_calibration_is_reproduced
           calibrate_errors_name_the_file_and_line
+          calibrate_uses_both_target_files_and_paper_only_drops_the_data
+          calibrate_reports_errors_across_target_files
           calibrate_interrupted_keeps_the_best_point_so_far
           compare_bands_bracket_the_differences
+          compare_band_takes_target_files_and_paper_only
           docs_parameters_md_matches_the_registry
           bench_reports_runs_per_second)
   add_test(NAME cli_${t} COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_cli.sh ${t}

@@ -58,17 +58,16 @@ static void a_twin_experiment_recovers_the_true_parameters(void) {
   rs_series_init(&s);
   CHECK(rs_sim_run(sim, &truth, &s, NULL, &err) == RS_OK);
   const char *cols[] = {"a", "R", "G", "s", "e"};
-  char path[1200], targets[4096] = "targets = (\n";
+  char path[1200], targets[4096] = "origin = \"data\";\ntargets = (\n";
   for (int c = 0; c < 5; c++) {
     snprintf(path, sizeof path, "%s/twin_%d.csv", tmpdir, c);
     write_series_csv(path, &s, rs_indicator_find(cols[c]));
     char entry[512];
-    snprintf(
-        entry, sizeof entry,
-        "  { id = \"twin_%d\"; indicator = \"%s\"; kind = \"series\"; file = \"twin_%d.csv\"; "
-        "scale = 0.01; weight = 1.0; section = \"test\"; quote = \"twin\"; paper_value = \"-\"; "
-        "}%s\n",
-        c, cols[c], c, c < 4 ? "," : "");
+    snprintf(entry, sizeof entry,
+             "  { id = \"twin_%d\"; indicator = \"%s\"; kind = \"series\"; file = \"twin_%d.csv\"; "
+             "scale = 0.01; weight = 1.0; section = \"data: twin\"; quote = \"twin\"; "
+             "paper_value = \"-\"; source = \"the run of this test\"; }%s\n",
+             c, cols[c], c, c < 4 ? "," : "");
     strcat(targets, entry);
   }
   strcat(targets, ");\n");

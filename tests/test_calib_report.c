@@ -170,7 +170,15 @@ static int fixture_make(fixture *f) {
   rs_targets *ts = &f->ts;
   ts->t = calloc(NT, sizeof *ts->t);
   if (!ts->t) return 0;
-  snprintf(ts->file, sizeof ts->file, "tests/data/calib/targets.cfg");
+  /* two files: the paper's figures, and one external data series (the last target) */
+  ts->nfiles = 2;
+  snprintf(ts->file[0].path, sizeof ts->file[0].path, "tests/data/calib/targets.cfg");
+  snprintf(ts->file[1].path, sizeof ts->file[1].path, "tests/data/calib/data.cfg");
+  ts->file[0].origin = RS_TO_PAPER;
+  ts->file[1].origin = RS_TO_DATA;
+  ts->file[0].base_of = ts->file[1].base_of = -1;
+  ts->file[0].nentries = NT - 1;
+  ts->file[1].nentries = 1;
   add_target(ts, "tfp_rel_1955", RS_TK_POINT, "a", 1955, 1955, 0.61, 0.02, "2",
              "Japan's TFP was \"61 %\" of the US level, in 1955 (Cameron)", "61 %");
   add_target(ts, "tfp_growth_55_73", RS_TK_MEAN_GROWTH, "tfp_growth", 1955, 1973, 0.022, 0.003, "2",
@@ -212,7 +220,11 @@ static int fixture_make(fixture *f) {
   t->weight = 0.0;
   snprintf(t->reason, sizeof t->reason, "no aid flows in the model, \"ODA\" is exogenous");
   t = add_target(ts, "rd_gdp_series", RS_TK_SERIES, "rd_total", 1985, 1998, (double)NAN,
-                 (double)NAN, "6", "national R&D, share of GDP (made-up series)", "2.8-3.1 %");
+                 (double)NAN, "data: made up", "national R&D, share of GDP (made-up series)",
+                 "2.8-3.1 %");
+  t->origin = RS_TO_DATA;
+  t->file = 1;
+  snprintf(t->source, sizeof t->source, "this test, made up, no licence needed");
   t->npoints = 4;
   t->sx = malloc(4 * sizeof(double));
   t->sy = malloc(4 * sizeof(double));
@@ -485,6 +497,23 @@ static void report_should_write_every_file(void) {
   CHECK_STR_CONTAINS(gp, "$range << EOD");
   CHECK_STR_CONTAINS(gp, "data = \"../series.csv\"");
   free(gp);
+  /* the legend and title say "the paper's" of the paper's figures only: a data target is
+   * tagged and keyed as data */
+  gp = read_in(dir, "plots/fit_a.gp", NULL);
+  CHECK_STR_CONTAINS(gp, "model at the estimate and the paper's figures");
+  CHECK_STR_CONTAINS(gp, "title \"paper's figure +- scale\"");
+  free(gp);
+  gp = read_in(dir, "plots/fit_rd_total.gp", NULL);
+  CHECK_STR_CONTAINS(gp, "model at the estimate and data\"");
+  CHECK_STR_CONTAINS(gp, "title \"data +- sd\"");
+  CHECK_STR_CONTAINS(gp, "\"rd_gdp_series [data]");
+  CHECK(strstr(gp ? gp : "", "paper's") == NULL);
+  free(gp);
+  gp = read_in(dir, "plots/residuals.gp", NULL);
+  CHECK_STR_CONTAINS(gp, "\"rd_gdp_series [data]\" 10");
+  CHECK_STR_CONTAINS(gp, "\"tfp_rel_1955\" 0");
+  CHECK_STR_CONTAINS(gp, "(model - target) / scale");
+  free(gp);
   /* no temporary files left */
   char plotdir[4300];
   snprintf(plotdir, sizeof plotdir, "%s/plots", dir);
@@ -543,7 +572,12 @@ static void calibrated_cfg_should_load_back_to_the_estimate_bit_for_bit(void) {
   /* the header: files, cost, every estimate (the event magnitude too) */
   CHECK_STR_CONTAINS(cfg, "# command:  relsim calibrate --targets tests/data/calib/targets.cfg");
   CHECK_STR_CONTAINS(cfg, "# free:     tests/data/calib/free.cfg: 3 parameters");
-  CHECK_STR_CONTAINS(cfg, "# targets:  tests/data/calib/targets.cfg: 12 figures, 11 modelled");
+  /* every target file, with its origin */
+  CHECK_STR_CONTAINS(cfg, "# targets:  12 figures, 11 modelled, ");
+  CHECK_STR_CONTAINS(
+      cfg, "#             tests/data/calib/targets.cfg (paper): 11 figures, 10 modelled\n");
+  CHECK_STR_CONTAINS(cfg, "#             tests/data/calib/data.cfg (data): 1 figure, 1 modelled\n");
+  CHECK_STR_CONTAINS(cfg, "figures of Hatch (2001) and external data)");
   char cost[64];
   snprintf(cost, sizeof cost, "# cost:     %.6g", f.res.cost);
   CHECK_STR_CONTAINS(cfg, cost);
@@ -565,12 +599,21 @@ static void fit_csv_should_have_one_row_per_target_with_quotes_escaped(void) {
   static char fields[24][400];
   const char *p = csv;
   int nf = csv_record(&p, fields, 24);
-  CHECK(nf == 18);
+  CHECK(nf == 21);
   CHECK(strcmp(fields[0], "id") == 0 && strcmp(fields[16], "quote") == 0);
+  /* where each target comes from, after the columns of earlier reports; the figure as stated
+   * is not called the paper's, since a data target has one too */
+  CHECK(strcmp(fields[8], "stated_value") == 0);
+  CHECK(strcmp(fields[18], "origin") == 0 && strcmp(fields[19], "file") == 0);
+  CHECK(strcmp(fields[20], "source") == 0);
   int rows = 0;
   while (*p) {
     nf = csv_record(&p, fields, 24);
-    CHECK(nf == 18);
+    CHECK(nf == 21);
+    CHECK(strcmp(fields[18], rows == 11 ? "data" : "paper") == 0);
+    CHECK(strcmp(fields[19],
+                 rows == 11 ? "tests/data/calib/data.cfg" : "tests/data/calib/targets.cfg") == 0);
+    CHECK(strcmp(fields[20], rows == 11 ? "this test, made up, no licence needed" : "") == 0);
     CHECK(rows < NT && strcmp(fields[0], f.ts.t[rows].id) == 0);
     if (rows == 0) {
       CHECK(strcmp(fields[1], "yes") == 0 && strcmp(fields[2], "point") == 0);
@@ -662,6 +705,18 @@ static void fit_md_should_tell_the_summary_tensions_and_collinear_subsets(void) 
   CHECK_STR_CONTAINS(md, "R(2000)/R(1985) in 0.9 to 1.15");
   CHECK_STR_CONTAINS(md, "F(2000) − F(1993) < 0");
   CHECK_STR_CONTAINS(md, "rd_total: 4 data points 1985-1998");
+  /* the data target is tagged and cited by its source, never as a section of the paper */
+  CHECK_STR_CONTAINS(md, "| `rd_gdp_series` (data) | rd_total: 4 data points");
+  CHECK_STR_CONTAINS(md,
+                     "| data: made up: “national R&D, share of GDP (made-up series)” "
+                     "(source: this test, made up, no licence needed) |");
+  CHECK(strstr(md ? md : "", "sec. data:") == NULL);
+  CHECK_STR_CONTAINS(md, "| id | compared | target | model |");
+  CHECK_STR_CONTAINS(md, "| data targets (not from the paper) | 1 |");
+  CHECK_STR_CONTAINS(md,
+                     "figures of Hatch (2001) and external data in "
+                     "`tests/data/calib/targets.cfg` (paper, 11 figures) and "
+                     "`tests/data/calib/data.cfg` (data, 1 figure).");
   CHECK_STR_CONTAINS(md, "| 1992.4 |");
   CHECK_STR_CONTAINS(md, "Only 2 of the 4 starts ended within 1 % of the best cost");
   snprintf(want, sizeof want, "| of which the priors of 1 parameter | %.6g |",

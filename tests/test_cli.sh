@@ -165,10 +165,14 @@ without_gnuplot_the_csv_and_scripts_are_still_written() {
 
 # The shipped calibration is what `relsim calibrate` gives now: no silent drift between the
 # model, the targets, the free set and params/calibrated.cfg (compare the settings, not the
-# comments, whose header names the output directory).
+# comments, whose header names the output directory). The command line is that of
+# scripts/calibrate.sh, which ships the file.
 the_shipped_calibration_is_reproduced() {
-  "$RELSIM" calibrate params/baseline.cfg --targets params/targets.cfg --free params/free.cfg \
-    -o "$TMP/cal" -q >"$TMP/out" 2>&1
+  local args="params/baseline.cfg --targets params/targets.cfg --targets params/targets/data.cfg"
+  expect_in scripts/calibrate.sh "calibrate $args"
+  expect_in scripts/calibrate.sh "--free params/free.cfg -o out/calibration"
+  # shellcheck disable=SC2086 # $args is a list of words
+  "$RELSIM" calibrate $args --free params/free.cfg -o "$TMP/cal" -q >"$TMP/out" 2>&1
   expect_status 0 $? "calibrate"
   settings() { grep -v '^ *#' "$1" | grep -v '^base = ' | sed -e 's/ *#.*$//' | grep -v '^ *$'; }
   settings params/calibrated.cfg >"$TMP/shipped"
@@ -182,7 +186,7 @@ the_shipped_calibration_is_reproduced() {
 }
 
 calibrate_errors_name_the_file_and_line() {
-  printf 'targets = (\n  { id = "x"; kind = "pointt"; indicator = "a"; year = 1955; value = 0.6;\n    scale = 0.1; section = "2"; quote = "q"; paper_value = "p"; }\n);\n' >"$TMP/t.cfg"
+  printf 'origin = "paper"; targets = (\n  { id = "x"; kind = "pointt"; indicator = "a"; year = 1955; value = 0.6;\n    scale = 0.1; section = "2"; quote = "q"; paper_value = "p"; }\n);\n' >"$TMP/t.cfg"
   "$RELSIM" calibrate params/baseline.cfg --targets "$TMP/t.cfg" -o "$TMP/c" >"$TMP/err" 2>&1
   expect_status 2 $? "bad targets file"
   expect_in "$TMP/err" "t.cfg:2"
@@ -195,6 +199,63 @@ calibrate_errors_name_the_file_and_line() {
   "$RELSIM" calibrate params/baseline.cfg --starts 0 >"$TMP/err" 2>&1
   expect_status 2 $? "bad --starts"
   [ -e "$TMP/c" ] && fail "a bad input created the output directory"
+  return 0
+}
+
+# The default target files are the paper's and the data file; both are in fit.csv with their
+# origin and file, and --paper-only leaves exactly the data targets out (a short calibration:
+# the plumbing, not the fit).
+calibrate_uses_both_target_files_and_paper_only_drops_the_data() {
+  local short=(--starts 2 --max-iter 3 --free params/free.cfg -q)
+  "$RELSIM" calibrate params/baseline.cfg "${short[@]}" -o "$TMP/both" >"$TMP/out" 2>&1
+  expect_status 0 $? "calibrate with the default target files"
+  "$RELSIM" calibrate params/baseline.cfg "${short[@]}" --paper-only -o "$TMP/paper" \
+    >"$TMP/out" 2>&1
+  expect_status 0 $? "calibrate --paper-only"
+  # rows by origin and file: the last three columns are origin, file and source (a source may
+  # hold commas and quotes, within RFC 4180 quotes)
+  rows() { # rows FIT.CSV ORIGIN FILE
+    grep -cE ",$2,$(printf '%s' "$3" | sed 's/[.]/[.]/g'),(\"([^\"]|\"\")*\"|[^,\"]*)\$" "$1"
+  }
+  local ndata npaper
+  ndata=$(grep -c '^  { id = ' params/targets/data.cfg)
+  npaper=$(grep -c '^  { id = ' params/targets.cfg)
+  head -1 "$TMP/both/fit.csv" | grep -q ',origin,file,source$' || fail "fit.csv has no origin/file columns"
+  [ "$(rows "$TMP/both/fit.csv" data params/targets/data.cfg)" -eq "$ndata" ] ||
+    fail "fit.csv does not hold the $ndata data targets of params/targets/data.cfg"
+  [ "$(rows "$TMP/both/fit.csv" paper params/targets.cfg)" -eq "$npaper" ] ||
+    fail "fit.csv does not hold the $npaper targets of params/targets.cfg"
+  [ "$(rows "$TMP/paper/fit.csv" data params/targets/data.cfg)" -eq 0 ] ||
+    fail "--paper-only kept data targets"
+  [ "$(rows "$TMP/paper/fit.csv" paper params/targets.cfg)" -eq "$npaper" ] ||
+    fail "--paper-only lost targets of the paper"
+  expect_in "$TMP/both/calibrated.cfg" "params/targets.cfg (paper): $npaper figures"
+  expect_in "$TMP/both/calibrated.cfg" "params/targets/data.cfg (data): $ndata figure"
+  expect_in "$TMP/paper/calibrated.cfg" "$ndata left out by --paper-only"
+  expect_in "$TMP/both/fit.md" '`params/targets/data.cfg` (data, '
+  expect_in "$TMP/both/fit.md" '`rd_gdp_1965_85` (data) |'
+  grep -q 'rd_gdp_1965_85' "$TMP/paper/fit.md" && fail "--paper-only: fit.md shows the data target"
+  return 0
+}
+
+# Several --targets files: a duplicate id names both places, a bad origin its file and line, a
+# data entry without a source its entry; a base file is loaded before the file that names it.
+calibrate_reports_errors_across_target_files() {
+  local d=tests/data/targets/multi
+  "$RELSIM" calibrate params/baseline.cfg --targets $d/paper.cfg --targets $d/dup.cfg \
+    -o "$TMP/c" >"$TMP/err" 2>&1
+  expect_status 2 $? "a duplicate id across files"
+  expect_in "$TMP/err" "$d/dup.cfg:6: target 'p_point'"
+  expect_in "$TMP/err" "$d/paper.cfg:5 has the same id"
+  printf 'origin = "papers";\ntargets = ( );\n' >"$TMP/o.cfg"
+  "$RELSIM" calibrate params/baseline.cfg --targets params/targets.cfg --targets "$TMP/o.cfg" \
+    -o "$TMP/c" >"$TMP/err" 2>&1
+  expect_status 2 $? "an unknown origin"
+  expect_in "$TMP/err" "o.cfg:1: 'origin' names an unknown origin 'papers'; did you mean 'paper'?"
+  "$RELSIM" calibrate params/baseline.cfg --targets $d/cycle_a.cfg -o "$TMP/c" >"$TMP/err" 2>&1
+  expect_status 2 $? "a cycle of bases"
+  expect_in "$TMP/err" "the base files form a cycle: $d/cycle_a.cfg -> $d/cycle_b.cfg -> $d/cycle_a.cfg"
+  [ -e "$TMP/c" ] && fail "a bad target file created the output directory"
   return 0
 }
 
@@ -233,6 +294,22 @@ compare_bands_bracket_the_differences() {
       } }
     END { exit bad > 0 }' || fail "a difference lies outside its band"
   expect_in "$TMP/b1/compare.md" "re-calibrations had a cost within 10 %"
+  # the band note names the target files it re-calibrated against (the default: both)
+  expect_in "$TMP/b1/compare.md" "targets params/targets.cfg (paper) and params/targets/data.cfg (data)"
+}
+
+# The band takes the target options of relsim calibrate: --targets (repeatable) and --paper-only.
+compare_band_takes_target_files_and_paper_only() {
+  "$RELSIM" compare params/calibrated.cfg params/scenarios/no_bubble.cfg --band \
+    --targets params/targets.cfg --targets params/targets/data.cfg --paper-only \
+    --band-params ties.kappa_e --band-points 2 -q -o "$TMP/b" >"$TMP/out" 2>&1
+  expect_status 0 $? "compare --band --paper-only"
+  expect_in "$TMP/b/compare.md" "params/targets/data.cfg (data, left out by --paper-only)"
+  "$RELSIM" compare params/calibrated.cfg params/scenarios/no_bubble.cfg --band \
+    --targets params/targets/data.cfg --targets params/targets/data.cfg -o "$TMP/b2" \
+    >"$TMP/out" 2>&1
+  expect_status 2 $? "compare --band with a target file given twice"
+  expect_in "$TMP/out" "params/targets/data.cfg: is loaded already"
 }
 
 docs_parameters_md_matches_the_registry() {

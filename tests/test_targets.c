@@ -1,8 +1,10 @@
 /* tests/test_targets.c -- the calibration targets: the shipped params/targets.cfg carries every
- * figure of TARGETS.md; every kind of target gives the residual computed by hand on a hand-made
- * run; every derivative agrees with a central difference along the sensitivities; every mistake
- * in a target or series file gives one "FILE:LINE: " message; a series read from the model's own
- * output has zero residuals. Run from the repository root. */
+ * figure of TARGETS.md and params/targets/data.cfg cites a source for every data entry; every
+ * kind of target gives the residual computed by hand on a hand-made run; every derivative agrees
+ * with a central difference along the sensitivities; every mistake in a target or series file
+ * gives one "FILE:LINE: " message; several files load together in order, bases first, with
+ * unique ids, and paper_only leaves the data out; a series read from the model's own output has
+ * zero residuals. Run from the repository root (fixtures in tests/data/targets/). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,7 +196,11 @@ static void the_shipped_target_file_loads_with_the_run_span_1955_to_2000(void) {
   CHECK(st == RS_OK);
   if (st != RS_OK) fprintf(stderr, "  %s\n", err.msg);
   CHECK(shipped.n >= NTABLE + NFURTHER);
-  CHECK(strcmp(shipped.file, "params/targets.cfg") == 0);
+  CHECK(shipped.nfiles == 1 && strcmp(shipped.file[0].path, "params/targets.cfg") == 0);
+  CHECK(shipped.file[0].origin == RS_TO_PAPER && shipped.file[0].base_of == -1);
+  CHECK(shipped.file[0].nentries == shipped.n);
+  /* every entry of the paper's file is the paper's: the external data are in data.cfg */
+  CHECK(rs_targets_count(&shipped, RS_TO_PAPER) == shipped.n);
 }
 
 static void the_shipped_file_has_an_entry_for_every_row_and_further_figure_of_targets_md(void) {
@@ -681,40 +687,46 @@ static void expect_error(const char *name, const char *text, const char *series,
   } while (0)
 
 #define CITE "section = \"2\"; quote = \"q\"; paper_value = \"1 %\";\n"
+/* The origin of a file of the paper, on the line of "targets = (" so that lines keep their
+ * numbers. */
+#define ORIGIN "origin = \"paper\"; "
 
 static void an_unknown_kind_is_an_error_with_the_closest_kind(void) {
   EXPECT_ERROR("kind.cfg",
-               "targets = (\n  { id = \"x\"; " CITE
-               "    kind = \"pont\";\n    indicator = \"a\"; year = 1970; value = 0.8; "
-               "scale = 0.02; }\n);\n",
+               ORIGIN "targets = (\n  { id = \"x\"; " CITE
+                      "    kind = \"pont\";\n    indicator = \"a\"; year = 1970; value = 0.8; "
+                      "scale = 0.02; }\n);\n",
                3, "target 'x'", "unknown kind 'pont'; did you mean 'point'?", "kinds: point, ");
 }
 
 static void an_unknown_indicator_is_an_error_with_the_closest_name(void) {
   EXPECT_ERROR("indicator.cfg",
+               ORIGIN
                "targets = (\n  { id = \"x\"; " CITE
                "    kind = \"mean_growth\";\n    indicator = \"tfp_grwth\"; span = [1970, 1975];\n"
                "    value = 0.8; scale = 0.02; }\n);\n",
                4, "unknown indicator 'tfp_grwth'; did you mean 'tfp_growth'?");
   EXPECT_ERROR("other.cfg",
-               "targets = (\n  { id = \"x\"; " CITE
-               "    kind = \"crossing\"; indicator = \"e\"; span = [1990, 1994];\n"
-               "    other = \"closur\"; scale = 1.0; scale_gap = 0.005; }\n);\n",
+               ORIGIN "targets = (\n  { id = \"x\"; " CITE
+                      "    kind = \"crossing\"; indicator = \"e\"; span = [1990, 1994];\n"
+                      "    other = \"closur\"; scale = 1.0; scale_gap = 0.005; }\n);\n",
                4, "'other' names an unknown indicator 'closur'; did you mean 'closure'?");
 }
 
 static void a_year_outside_the_run_span_is_an_error(void) {
   EXPECT_ERROR("year.cfg",
-               "targets = (\n  { id = \"x\"; " CITE
-               "    kind = \"point\"; indicator = \"a\";\n    year = 1950; value = 0.8; "
-               "scale = 0.02; }\n);\n",
+               ORIGIN "targets = (\n  { id = \"x\"; " CITE
+                      "    kind = \"point\"; indicator = \"a\";\n    year = 1950; value = 0.8; "
+                      "scale = 0.02; }\n);\n",
                4, "'year' gives the year 1950, outside the run span 1955-2000");
   EXPECT_ERROR("span.cfg",
+               ORIGIN
                "targets = (\n  { id = \"x\"; " CITE
                "    kind = \"mean\"; indicator = \"a\";\n    span = [1990, 2005]; value = 0.8; "
                "scale = 0.02; }\n);\n",
                4, "'span' gives the year 2005, outside the run span");
   EXPECT_ERROR("backwards.cfg",
+               ORIGIN
                "targets = (\n  { id = \"x\"; " CITE
                "    kind = \"ratio\"; indicator = \"G\";\n    years = [1996, 1986]; value = 4.0; "
                "scale = 0.5; }\n);\n",
@@ -723,92 +735,95 @@ static void a_year_outside_the_run_span_is_an_error(void) {
 
 static void a_value_and_a_range_both_or_neither_are_errors(void) {
   EXPECT_ERROR("both.cfg",
-               "targets = (\n  { id = \"x\"; " CITE
-               "    kind = \"point\"; indicator = \"a\"; year = 1970;\n    value = 0.8;\n"
-               "    lower = 0.7; scale = 0.02; }\n);\n",
+               ORIGIN "targets = (\n  { id = \"x\"; " CITE
+                      "    kind = \"point\"; indicator = \"a\"; year = 1970;\n    value = 0.8;\n"
+                      "    lower = 0.7; scale = 0.02; }\n);\n",
                4, "'value' and lower/upper are both given");
   EXPECT_ERROR("neither.cfg",
-               "targets = (\n\n  { id = \"x\"; " CITE
-               "    kind = \"point\"; indicator = \"a\"; year = 1970; scale = 0.02; }\n);\n",
+               ORIGIN "targets = (\n\n  { id = \"x\"; " CITE
+                      "    kind = \"point\"; indicator = \"a\"; year = 1970; scale = 0.02; }\n);\n",
                3, "needs value = V; or a range lower = L; upper = U;");
   EXPECT_ERROR("empty_range.cfg",
-               "targets = (\n  { id = \"x\"; " CITE
-               "    kind = \"point\"; indicator = \"a\"; year = 1970;\n    lower = 0.9;\n"
-               "    upper = 0.8; scale = 0.02; }\n);\n",
+               ORIGIN "targets = (\n  { id = \"x\"; " CITE
+                      "    kind = \"point\"; indicator = \"a\"; year = 1970;\n    lower = 0.9;\n"
+                      "    upper = 0.8; scale = 0.02; }\n);\n",
                5, "does not leave a range");
 }
 
 static void a_zero_scale_is_an_error(void) {
   EXPECT_ERROR("scale.cfg",
-               "targets = (\n  { id = \"x\"; " CITE
-               "    kind = \"point\"; indicator = \"a\"; year = 1970; value = 0.8;\n"
-               "    scale = 0; }\n);\n",
+               ORIGIN "targets = (\n  { id = \"x\"; " CITE
+                      "    kind = \"point\"; indicator = \"a\"; year = 1970; value = 0.8;\n"
+                      "    scale = 0; }\n);\n",
                4, "'scale' must be positive, found 0");
   EXPECT_ERROR("weight.cfg",
-               "targets = (\n  { id = \"x\"; " CITE
-               "    kind = \"point\"; indicator = \"a\"; year = 1970; value = 0.8;\n"
-               "    scale = 0.1;\n    weight = -1; }\n);\n",
+               ORIGIN "targets = (\n  { id = \"x\"; " CITE
+                      "    kind = \"point\"; indicator = \"a\"; year = 1970; value = 0.8;\n"
+                      "    scale = 0.1;\n    weight = -1; }\n);\n",
                5, "'weight' must not be negative");
   EXPECT_ERROR("noscale.cfg",
-               "targets = (\n  { id = \"x\"; " CITE
-               "    kind = \"point\"; indicator = \"a\"; year = 1970; value = 0.8; }\n);\n",
+               ORIGIN "targets = (\n  { id = \"x\"; " CITE
+                      "    kind = \"point\"; indicator = \"a\"; year = 1970; value = 0.8; }\n);\n",
                2, "has no scale = S;");
 }
 
 static void a_duplicate_id_is_an_error_naming_the_first(void) {
   EXPECT_ERROR(
       "dup.cfg",
-      "targets = (\n  { id = \"x\"; " CITE
-      "    kind = \"point\"; indicator = \"a\"; year = 1970; value = 0.8; scale = 0.1; },\n"
-      "  { id = \"x\"; " CITE "    modelled = false; reason = \"r\"; }\n);\n",
+      ORIGIN "targets = (\n  { id = \"x\"; " CITE
+             "    kind = \"point\"; indicator = \"a\"; year = 1970; value = 0.8; scale = 0.1; },\n"
+             "  { id = \"x\"; " CITE "    modelled = false; reason = \"r\"; }\n);\n",
       4, "target 'x': 'id' is used twice", "line 2");
 }
 
 static void an_unknown_field_is_an_error_with_the_closest_field(void) {
   EXPECT_ERROR("field.cfg",
-               "targets = (\n  { id = \"x\"; " CITE
-               "    kind = \"point\"; indicator = \"a\"; year = 1970; value = 0.8;\n"
-               "    sclae = 0.1; }\n);\n",
+               ORIGIN "targets = (\n  { id = \"x\"; " CITE
+                      "    kind = \"point\"; indicator = \"a\"; year = 1970; value = 0.8;\n"
+                      "    sclae = 0.1; }\n);\n",
                4, "target 'x': unknown field 'sclae'; did you mean 'scale'?");
   EXPECT_ERROR("root.cfg", "# comment\ntarget = ( );\n", 2,
                "unknown setting 'target'; did you mean 'targets'?");
   EXPECT_ERROR("misplaced.cfg",
+               ORIGIN
                "targets = (\n  { id = \"x\"; " CITE
                "    kind = \"point\"; indicator = \"a\"; year = 1970; value = 0.8; scale = 0.1;\n"
                "    span = [1970, 1975]; }\n);\n",
                4, "'span' does not apply to kind 'point' (which takes year = Y;");
   EXPECT_ERROR("unmodelled.cfg",
-               "targets = (\n  { id = \"x\"; " CITE
-               "    modelled = false; reason = \"no sectors\";\n    value = 0.3; }\n);\n",
+               ORIGIN "targets = (\n  { id = \"x\"; " CITE
+                      "    modelled = false; reason = \"no sectors\";\n    value = 0.3; }\n);\n",
                4, "'value' is not used by an entry with modelled = false");
 }
 
 static void an_unmodelled_entry_needs_a_reason_and_every_entry_a_citation(void) {
-  EXPECT_ERROR("reason.cfg", "targets = (\n  { id = \"x\"; " CITE "    modelled = false; }\n);\n",
-               2, "has modelled = false but no reason");
+  EXPECT_ERROR("reason.cfg",
+               ORIGIN "targets = (\n  { id = \"x\"; " CITE "    modelled = false; }\n);\n", 2,
+               "has modelled = false but no reason");
   EXPECT_ERROR("cite.cfg",
+               ORIGIN
                "targets = (\n  { id = \"x\"; section = \"2\"; paper_value = \"1\";\n"
                "    modelled = false; reason = \"r\"; }\n);\n",
                2, "has no quote = ");
   EXPECT_ERROR("badid.cfg",
-               "targets = (\n  { id = \"X-1\"; " CITE
-               "    modelled = false; reason = \"r\"; }\n);\n",
+               ORIGIN "targets = (\n  { id = \"X-1\"; " CITE
+                      "    modelled = false; reason = \"r\"; }\n);\n",
                2, "must be 1 to 47 characters of a-z, 0-9 and _");
   EXPECT_ERROR("type.cfg",
-               "targets = (\n  { id = \"x\"; " CITE
-               "    kind = \"point\"; indicator = \"a\";\n    year = \"1970\"; value = 0.8; "
-               "scale = 0.1; }\n);\n",
+               ORIGIN "targets = (\n  { id = \"x\"; " CITE
+                      "    kind = \"point\"; indicator = \"a\";\n    year = \"1970\"; value = 0.8; "
+                      "scale = 0.1; }\n);\n",
                4, "'year' expects a number, found the string \"1970\"");
   EXPECT_ERROR(
       "crossing.cfg",
-      "targets = (\n  { id = \"x\"; " CITE
-      "    kind = \"crossing\"; indicator = \"e\"; other = \"closure\"; span = [1990, 1994];"
-      "\n    scale = 1.0; }\n);\n",
+      ORIGIN "targets = (\n  { id = \"x\"; " CITE
+             "    kind = \"crossing\"; indicator = \"e\"; other = \"closure\"; span = [1990, 1994];"
+             "\n    scale = 1.0; }\n);\n",
       2, "kind 'crossing' needs scale_gap = G;");
 }
 
 static void a_syntax_error_gives_the_line_from_libconfig(void) {
-  EXPECT_ERROR("syntax.cfg", "targets = (\n  { id = \"x\"; " CITE "    value = ; }\n);\n", 3,
+  EXPECT_ERROR("syntax.cfg", ORIGIN "targets = (\n  { id = \"x\"; " CITE "    value = ; }\n);\n", 3,
                "libconfig: ");
 }
 
@@ -823,6 +838,7 @@ static void a_missing_target_file_is_an_io_error(void) {
 static void a_missing_series_file_is_an_error_at_its_file_setting(void) {
   EXPECT_ERROR(
       "noseries.cfg",
+      ORIGIN
       "targets = (\n  { id = \"x\"; " CITE
       "    kind = \"series\"; indicator = \"a\";\n    file = \"nope.csv\"; scale = 0.1; }\n);\n",
       4, "target 'x': cannot read series file", "nope.csv");
@@ -831,8 +847,8 @@ static void a_missing_series_file_is_an_error_at_its_file_setting(void) {
 static void a_malformed_series_line_is_an_error_at_its_line_in_the_series_file(void) {
   char spath[1024];
   const char *cfg =
-      "targets = (\n  { id = \"x\"; " CITE
-      "    kind = \"series\"; indicator = \"a\"; file = \"bad.csv\"; scale = 0.1; }\n);\n";
+      ORIGIN "targets = (\n  { id = \"x\"; " CITE
+             "    kind = \"series\"; indicator = \"a\"; file = \"bad.csv\"; scale = 0.1; }\n);\n";
   const char *const n1[] = {"expected 'year,value' or 'year,value,sd'", "'1961,abc'",
                             "target 'x' at ", NULL};
   write_scratch("bad.csv", "year,value\n1960,0.7\n1961,abc\n", spath, sizeof spath);
@@ -857,6 +873,228 @@ static void a_malformed_series_line_is_an_error_at_its_line_in_the_series_file(v
   expect_error("badseries.cfg", cfg, "bad.csv", 2, n7);
 }
 
+/* ---------------------------------------------------------------- several files */
+
+#define MULTI "tests/data/targets/multi/"
+
+/* Load paths into ts, expecting success; 0 (and the message printed) on failure. */
+static int load_ok(const char *const *paths, int n, int paper_only, rs_targets *ts) {
+  rs_error err;
+  rs_status st = rs_targets_load_files(paths, n, paper_only, SPAN0, SPAN1, ts, &err);
+  CHECK(st == RS_OK);
+  if (st != RS_OK) fprintf(stderr, "  %s\n", err.msg);
+  return st == RS_OK;
+}
+
+/* Load paths, expecting status want and a message that holds each needle; ts stays empty. */
+static void load_fails(const char *const *paths, int n, rs_status want,
+                       const char *const *needles) {
+  rs_targets ts;
+  rs_error err;
+  memset(&err, 0, sizeof err);
+  rs_status st = rs_targets_load_files(paths, n, 0, SPAN0, SPAN1, &ts, &err);
+  CHECK(st == want);
+  if (st != want) fprintf(stderr, "  status %d, want %d: %s\n", (int)st, (int)want, err.msg);
+  CHECK(ts.n == 0 && ts.t == NULL && ts.nfiles == 0);
+  CHECK(strchr(err.msg, '\n') == NULL);
+  for (; *needles; needles++) CHECK_STR_CONTAINS(err.msg, *needles);
+  rs_targets_free(&ts);
+}
+
+static void two_files_load_together_in_file_order_with_every_entry(void) {
+  const char *const paths[] = {MULTI "paper.cfg", MULTI "data.cfg"};
+  rs_targets ts;
+  if (!load_ok(paths, 2, 0, &ts)) return;
+  CHECK(ts.nfiles == 2 && ts.n == 4 && !ts.paper_only);
+  static const char *const ids[] = {"p_point", "p_report", "d_point", "d_series"};
+  for (int k = 0; k < ts.n && k < 4; k++) {
+    CHECK(strcmp(ts.t[k].id, ids[k]) == 0);
+    CHECK(ts.t[k].file == (k < 2 ? 0 : 1));
+    CHECK(ts.t[k].origin == (k < 2 ? RS_TO_PAPER : RS_TO_DATA));
+    /* a data entry cites its source; the paper's entries cite the paper, with no source */
+    CHECK((ts.t[k].source[0] != '\0') == (k >= 2));
+  }
+  CHECK(strcmp(ts.file[0].path, MULTI "paper.cfg") == 0 && ts.file[0].origin == RS_TO_PAPER);
+  CHECK(strcmp(ts.file[1].path, MULTI "data.cfg") == 0 && ts.file[1].origin == RS_TO_DATA);
+  CHECK(ts.file[0].base_of == -1 && ts.file[1].base_of == -1);
+  CHECK(ts.file[0].nentries == 2 && ts.file[1].nentries == 2 && ts.file[1].ndropped == 0);
+  CHECK(ts.t[2].line == 5 && ts.t[3].line == 8);
+  CHECK(rs_targets_count(&ts, RS_TO_PAPER) == 2 && rs_targets_count(&ts, RS_TO_DATA) == 2);
+  /* the series file is relative to the file that holds it, and tidied */
+  CHECK(strcmp(ts.t[3].series_file, "tests/data/targets/a_nosd.csv") == 0);
+  CHECK(ts.t[3].npoints == 2 && ts.t[3].sx[0] == 1960.5);
+  CHECK(rs_targets_nresiduals(&ts) == 1 + 1 + 2);
+  rs_targets_free(&ts);
+}
+
+static void a_base_is_loaded_before_the_file_that_names_it_along_the_chain(void) {
+  const char *const paths[] = {MULTI "chain_a.cfg"};
+  rs_targets ts;
+  if (!load_ok(paths, 1, 0, &ts)) return;
+  CHECK(ts.nfiles == 3 && ts.n == 3);
+  if (ts.nfiles == 3) {
+    CHECK(strcmp(ts.file[0].path, MULTI "sub/chain_c.cfg") == 0);
+    CHECK(strcmp(ts.file[1].path, MULTI "sub/chain_b.cfg") == 0);
+    CHECK(strcmp(ts.file[2].path, MULTI "chain_a.cfg") == 0);
+    CHECK(ts.file[0].base_of == 1 && ts.file[1].base_of == 2 && ts.file[2].base_of == -1);
+    CHECK(ts.file[0].origin == RS_TO_PAPER && ts.file[2].origin == RS_TO_DATA);
+  }
+  if (ts.n == 3) {
+    CHECK(strcmp(ts.t[0].id, "cc") == 0 && strcmp(ts.t[1].id, "cb") == 0);
+    CHECK(strcmp(ts.t[2].id, "ca") == 0);
+    /* each entry keeps the origin of its own file, and its series its own directory */
+    CHECK(ts.t[1].origin == RS_TO_PAPER && ts.t[2].origin == RS_TO_DATA);
+    CHECK(strcmp(ts.t[1].series_file, "tests/data/targets/data/s_sd.csv") == 0);
+    CHECK(ts.t[1].npoints == 2 && ts.t[1].ssd != NULL);
+  }
+  rs_targets_free(&ts);
+  /* a data file on the paper's file: the paper's entries come first */
+  const char *const on[] = {MULTI "on_paper.cfg"};
+  if (!load_ok(on, 1, 0, &ts)) return;
+  CHECK(ts.n == 3 && strcmp(ts.t[0].id, "p_point") == 0 && strcmp(ts.t[2].id, "on_paper") == 0);
+  CHECK(ts.nfiles == 2 && ts.file[0].base_of == 1);
+  rs_targets_free(&ts);
+}
+
+static void a_cycle_of_base_files_is_an_error_naming_the_chain(void) {
+  const char *const paths[] = {MULTI "cycle_a.cfg"};
+  const char *const needles[] = {MULTI "cycle_b.cfg:3: the base files form a cycle: " MULTI
+                                       "cycle_a.cfg -> " MULTI "cycle_b.cfg -> " MULTI
+                                       "cycle_a.cfg",
+                                 NULL};
+  load_fails(paths, 1, RS_ERR_INPUT, needles);
+}
+
+static void a_missing_base_names_the_resolved_path_and_the_file_that_names_it(void) {
+  const char *const paths[] = {MULTI "missing_base.cfg"};
+  const char *const needles[] = {MULTI "missing_base.cfg:3: base file '" MULTI
+                                       "nowhere/none.cfg' (\"nowhere/none.cfg\" relative to " MULTI
+                                       "missing_base.cfg) cannot be read: ",
+                                 NULL};
+  load_fails(paths, 1, RS_ERR_IO, needles);
+}
+
+static void a_duplicate_id_across_files_names_both_locations(void) {
+  const char *const paths[] = {MULTI "paper.cfg", MULTI "dup.cfg"};
+  const char *const needles[] = {MULTI
+                                 "dup.cfg:6: target 'p_point': 'id' is used twice: the "
+                                 "entry at " MULTI "paper.cfg:5 has the same id",
+                                 NULL};
+  load_fails(paths, 2, RS_ERR_INPUT, needles);
+}
+
+static void a_file_loaded_twice_is_an_error_naming_how_it_came_first(void) {
+  const char *const twice[] = {MULTI "paper.cfg", MULTI "paper.cfg"};
+  const char *const n1[] = {MULTI "paper.cfg: is loaded already, as " MULTI "paper.cfg", NULL};
+  load_fails(twice, 2, RS_ERR_INPUT, n1);
+  /* given, and then named as the base of another */
+  const char *const as_base[] = {MULTI "paper.cfg", MULTI "on_paper.cfg"};
+  const char *const n2[] = {MULTI "on_paper.cfg:4: base file '" MULTI "paper.cfg'",
+                            "is loaded already, as " MULTI "paper.cfg", NULL};
+  load_fails(as_base, 2, RS_ERR_INPUT, n2);
+}
+
+static void paper_only_drops_the_data_entries_and_counts_them(void) {
+  const char *const paths[] = {MULTI "paper.cfg", MULTI "data.cfg"};
+  rs_targets all, paper;
+  if (!load_ok(paths, 2, 0, &all)) return;
+  if (!load_ok(paths, 2, 1, &paper)) {
+    rs_targets_free(&all);
+    return;
+  }
+  int ndata = rs_targets_count(&all, RS_TO_DATA);
+  CHECK(ndata == 2);
+  CHECK(paper.paper_only && paper.n == all.n - ndata);
+  CHECK(rs_targets_count(&paper, RS_TO_DATA) == 0);
+  CHECK(paper.nfiles == 2); /* the data file was read and checked, its entries left out */
+  CHECK(paper.file[1].nentries == 0 && paper.file[1].ndropped == ndata);
+  CHECK(paper.file[0].nentries == 2 && paper.file[0].ndropped == 0);
+  for (int k = 0; k < paper.n; k++) {
+    CHECK(paper.t[k].origin == RS_TO_PAPER && paper.t[k].file == 0);
+    CHECK(strcmp(paper.t[k].id, all.t[k].id) == 0); /* in the same order */
+  }
+  CHECK(rs_targets_nresiduals(&paper) == 1);
+  rs_targets_free(&paper);
+  rs_targets_free(&all);
+}
+
+#define DATA_ORIGIN "origin = \"data\"; "
+#define DATA_CITE                                                                             \
+  "section = \"data: X\"; quote = \"q\"; paper_value = \"1 %\";\n    source = \"S, table 1, " \
+  "2001, CC BY\";\n"
+
+static void a_missing_or_unknown_origin_is_an_error_at_its_file_and_line(void) {
+  EXPECT_ERROR("no_origin.cfg",
+               "targets = (\n  { id = \"x\"; " CITE
+               "    modelled = false; "
+               "reason = \"r\"; }\n);\n",
+               1, "no origin = \"paper\"; or origin = \"data\";");
+  EXPECT_ERROR("bad_origin.cfg", "# a comment\norigin = \"papr\";\ntargets = ( );\n", 2,
+               "'origin' names an unknown origin 'papr'; did you mean 'paper'? (origins: paper, "
+               "data)");
+  EXPECT_ERROR("type_origin.cfg", "origin = 1;\ntargets = ( );\n", 1,
+               "'origin' expects \"paper\" or \"data\", found");
+  EXPECT_ERROR("root_typo.cfg", "origin = \"paper\";\nbse = \"x.cfg\";\ntargets = ( );\n", 2,
+               "unknown setting 'bse'; did you mean 'base'?");
+}
+
+static void a_data_entry_without_its_source_is_an_error_at_its_line(void) {
+  EXPECT_ERROR("no_source.cfg",
+               DATA_ORIGIN "targets = (\n  { id = \"x\"; " CITE
+                           "    kind = \"point\"; indicator = \"a\"; year = 1970; value = 0.8; "
+                           "scale = 0.1; }\n);\n",
+               2, "target 'x': has no source = ", "publisher, table, edition, licence");
+  EXPECT_ERROR("label.cfg",
+               DATA_ORIGIN
+               "targets = (\n  { id = \"x\";\n    section = \"6\"; quote = \"q\"; "
+               "paper_value = \"1\"; source = \"S\";\n    modelled = false; reason "
+               "= \"r\"; }\n);\n",
+               3, "'section' of a data target is a short source label that starts with \"data:\"");
+  EXPECT_ERROR("paper_source.cfg",
+               ORIGIN "targets = (\n  { id = \"x\"; " CITE
+                      "    source = \"S\"; modelled = false; reason = \"r\"; }\n);\n",
+               3, "'source' is for data targets only");
+  /* data follow the run span like any target: none after 2000 in a calibration to 2000 */
+  EXPECT_ERROR("late_data.cfg",
+               DATA_ORIGIN "targets = (\n  { id = \"x\"; " DATA_CITE
+                           "    kind = \"point\"; indicator = \"a\";\n    year = 2005; value = "
+                           "0.8; scale = 0.1; }\n);\n",
+               5, "'year' gives the year 2005, outside the run span 1955-2000");
+}
+
+static void the_shipped_data_file_loads_and_every_data_entry_cites_a_source(void) {
+  const char *const paths[] = {"params/targets.cfg", "params/targets/data.cfg"};
+  rs_targets ts, paper;
+  if (!load_ok(paths, 2, 0, &ts)) return;
+  CHECK(ts.nfiles == 2 && ts.file[1].origin == RS_TO_DATA);
+  int ndata = 0;
+  for (int k = 0; k < ts.n; k++) {
+    const rs_target *t = &ts.t[k];
+    /* the origin follows the file: the paper's file holds no data, the data file no paper */
+    CHECK(t->origin == (t->file == 1 ? RS_TO_DATA : RS_TO_PAPER));
+    if (t->origin != RS_TO_DATA) continue;
+    ndata++;
+    CHECK(strncmp(t->section, "data:", 5) == 0);
+    CHECK(strlen(t->source) >= 20); /* publisher and table at least, not a placeholder */
+    CHECK(t->quote[0] && strlen(t->quote) <= 200 && t->paper_value[0]);
+    if (t->modelled) CHECK(t->year >= SPAN0 && t->year2 <= SPAN1);
+  }
+  CHECK(ndata >= 1 && ndata == ts.file[1].nentries);
+  const rs_target *rd = find(&ts, "rd_gdp_1965_85");
+  CHECK(rd != NULL);
+  if (rd) {
+    CHECK(rd->origin == RS_TO_DATA && rd->kind == RS_TK_SERIES && rd->indicator == RS_I_RD_TOTAL);
+    CHECK(strcmp(rd->series_file, "params/data/rd_gdp_japan.csv") == 0);
+    CHECK(rd->npoints == 5 && rd->sx[0] == 1965.0 && rd->sx[4] == 1985.0 && rd->ssd != NULL);
+  }
+  if (load_ok(paths, 2, 1, &paper)) {
+    CHECK(paper.n == ts.n - ndata && paper.file[1].ndropped == ndata);
+    CHECK(find(&paper, "rd_gdp_1965_85") == NULL);
+    rs_targets_free(&paper);
+  }
+  rs_targets_free(&ts);
+}
+
 /* ---------------------------------------------------------------- the model's own output */
 
 static void a_series_read_from_the_models_own_output_has_zero_residuals(void) {
@@ -879,6 +1117,7 @@ static void a_series_read_from_the_models_own_output_has_zero_residuals(void) {
   write_scratch("own_s.csv", csv.data, path, sizeof path);
   write_scratch("own_e.csv", csv_sd.data, path, sizeof path);
   write_scratch("own.cfg",
+                ORIGIN
                 "targets = (\n"
                 "  { id = \"own_s\"; " CITE
                 "    kind = \"series\"; indicator = \"s\"; file = \"own_s.csv\"; scale = 0.02; },\n"
@@ -935,6 +1174,16 @@ int main(void) {
   RUN(a_missing_target_file_is_an_io_error);
   RUN(a_missing_series_file_is_an_error_at_its_file_setting);
   RUN(a_malformed_series_line_is_an_error_at_its_line_in_the_series_file);
+  RUN(two_files_load_together_in_file_order_with_every_entry);
+  RUN(a_base_is_loaded_before_the_file_that_names_it_along_the_chain);
+  RUN(a_cycle_of_base_files_is_an_error_naming_the_chain);
+  RUN(a_missing_base_names_the_resolved_path_and_the_file_that_names_it);
+  RUN(a_duplicate_id_across_files_names_both_locations);
+  RUN(a_file_loaded_twice_is_an_error_naming_how_it_came_first);
+  RUN(paper_only_drops_the_data_entries_and_counts_them);
+  RUN(a_missing_or_unknown_origin_is_an_error_at_its_file_and_line);
+  RUN(a_data_entry_without_its_source_is_an_error_at_its_line);
+  RUN(the_shipped_data_file_loads_and_every_data_entry_cites_a_source);
   RUN(a_series_read_from_the_models_own_output_has_zero_residuals);
   return CHECK_DONE();
 }

@@ -1,11 +1,13 @@
-/* util/util.c -- status codes, atomic output files, SHA-256 and string helpers.
+/* util/util.c -- status codes, atomic output files, SHA-256, string and path helpers.
  * This file contains nothing relsim-specific; see util.h for the contracts. */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* realpath (XSI) */
 
 #include "util.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -450,4 +452,44 @@ void rs_path_join(const char *dir, const char *rel, char *out, size_t n) {
     snprintf(out, n, "%s", rel);
   else
     snprintf(out, n, "%s/%s", dir, rel);
+}
+
+/* path with "." and "dir/.." segments removed lexically into out; an empty result is ".". */
+static void tidy_lexically(const char *path, char *out, size_t n) {
+  char buf[PATH_MAX];
+  const char *seg[PATH_MAX / 2];
+  int ns = 0, keep_up = 0; /* keep_up: leading ".." segments, which cannot be removed */
+  bool abs = path[0] == '/';
+  char *save = NULL;
+  snprintf(buf, sizeof buf, "%s", path);
+  for (char *tok = strtok_r(buf, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+    if (strcmp(tok, ".") == 0) continue;
+    if (strcmp(tok, "..") == 0 && ns > keep_up) {
+      ns--;
+      continue;
+    }
+    if (strcmp(tok, "..") == 0 && abs) continue; /* "/.." is "/" */
+    seg[ns++] = tok;
+    if (strcmp(tok, "..") == 0) keep_up = ns;
+  }
+  size_t len = 0;
+  out[0] = '\0';
+  if (abs) len += (size_t)snprintf(out, n, "/");
+  for (int i = 0; i < ns && len < n; i++) {
+    int w = snprintf(out + len, n - len, "%s%s", i ? "/" : "", seg[i]);
+    if (w < 0) break;
+    len += (size_t)w;
+  }
+  if (!out[0]) snprintf(out, n, ".");
+}
+
+void rs_path_tidy(const char *path, char *out, size_t n) {
+  char tidy[PATH_MAX], r1[PATH_MAX], r2[PATH_MAX];
+  tidy_lexically(path, tidy, sizeof tidy);
+  /* the tidy form only when it names the same file: "link/.." is not the link's directory */
+  if (strcmp(tidy, path) != 0 && strlen(tidy) < n && realpath(path, r1) && realpath(tidy, r2) &&
+      strcmp(r1, r2) == 0)
+    snprintf(out, n, "%s", tidy);
+  else
+    snprintf(out, n, "%s", path);
 }

@@ -111,5 +111,10 @@ const char *rs_format_number(double x, char buf[32]);
 void rs_dirname(const char *path, char *out, size_t n);
 /* Join dir and rel unless rel is absolute, into out of size n. */
 void rs_path_join(const char *dir, const char *rel, char *out, size_t n);
+/* path with "." and "dir/.." segments removed ("a/b/../c.cfg" -> "a/c.cfg"), into out of size
+ * n, when both forms name the same existing file; else path unchanged (a ".." after a symbolic
+ * link, or a file that does not exist: messages then show the path as it was built). Leading
+ * ".." stay. */
+void rs_path_tidy(const char *path, char *out, size_t n);
 
 #endif /* RS_UTIL_H */
