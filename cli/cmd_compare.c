@@ -15,8 +15,8 @@
 #define MAX_FILES 64
 
 static const char compare_usage[] =
-    "Usage: relsim compare FILE... [-o DIR] [--to YEAR] [--threads T] [--band [band options]]\n"
-    "                      [-q]\n"
+    "Usage: relsim compare FILE... [-o DIR] [--to YEAR] [--forecast FILE] [--threads T]\n"
+    "                      [--band [band options]] [-q]\n"
     "\n"
     "Run the scenarios in the parameter files side by side. The first file is the reference\n"
     "(e.g. params/calibrated.cfg); every run uses its span, output grid and solver settings.\n"
@@ -26,7 +26,8 @@ static const char compare_usage[] =
     "                 start-ups, closures, independent start-ups): the value of each scenario in\n"
     "                 1973, 1990, 2000 and the final year and its averages over 1991-2000 and\n"
     "                 2001-final, with the difference from the reference in parentheses; past\n"
-    "                 2000, GDP growth beside the JCER forecast quoted in sec. 6\n"
+    "                 2000, GDP growth averaged over the periods of the JCER forecast quoted in\n"
+    "                 sec. 6, beside the forecast's averages (--forecast)\n"
     "  compare.csv    the same statistics for every indicator, with the differences (and bands)\n"
     "  NAME/series.csv  each scenario's run (NAME: the file name without .cfg)\n"
     "  plots/         one figure per indicator and an overview, a line per scenario (PNG, PDF\n"
@@ -36,6 +37,12 @@ static const char compare_usage[] =
     "Options:\n"
     "  -o, --out DIR        output directory (default out/compare)\n"
     "  --to YEAR            end every run in YEAR (e.g. --to 2025 for the projection)\n"
+    "  --forecast FILE      the JCER forecast of sec. 6 set beside the runs past 2000: GDP growth\n"
+    "                       per period in the reading compared with (period averages) and an\n"
+    "                       alternative; the file's header gives the format. Default:\n"
+    "                       " RS_FORECAST_DEFAULT
+    "; when it is missing, the comparison\n"
+    "                       goes without the forecast and says so. A FILE given here must exist\n"
     "  --threads T          OpenMP threads (default: all cores); the results do not depend on T\n"
     "  -q, --quiet          print nothing but errors and warnings\n"
     "  -h, --help           this text\n"
@@ -71,6 +78,7 @@ typedef struct compare_args {
   const char *files[MAX_FILES];
   int nfiles;
   const char *out;
+  const char *forecast; /* --forecast, or NULL: RS_FORECAST_DEFAULT if it exists */
   double to;
   int threads, quiet, band;
   int targets_given; /* a --targets option replaced the default target files */
@@ -89,6 +97,9 @@ static int parse_option(int argc, char **argv, int *i, compare_args *a) {
   } else if (rs_cli_is_opt(arg, "--to", NULL)) {
     VALUE("--to");
     if (rs_cli_parse_year(v, &a->to) != 0) return 2;
+  } else if (rs_cli_is_opt(arg, "--forecast", NULL)) {
+    VALUE("--forecast");
+    a->forecast = v;
   } else if (rs_cli_is_opt(arg, "--threads", NULL)) {
     VALUE("--threads");
     if (rs_cli_parse_int("compare", "--threads", v, 1, 256, &x)) return 2;
@@ -213,6 +224,21 @@ int rs_cmd_compare(int argc, char **argv) {
     /* an unreadable scenario file is bad input, as in relsim run */
     return st == RS_ERR_IO ? 2 : rs_exit_code(st);
   }
+  /* the forecast before the runs: a bad file stops the comparison before any work */
+  int missing = 0;
+  st = rs_compare_set_forecast(&c, a.forecast ? a.forecast : RS_FORECAST_DEFAULT, !a.forecast,
+                               &missing, &err);
+  if (st != RS_OK) {
+    rs_cli_error("%s", err.msg);
+    rs_compare_free(&c);
+    return 2; /* an unreadable or malformed forecast file is bad input */
+  }
+  /* said once, and only when the runs go past the paper's period, where it would be drawn */
+  if (missing && c.to > 2000.0)
+    rs_cli_warning(
+        "%s: no such file: GDP growth is compared without the JCER forecast of "
+        "sec. 6 (give one with --forecast FILE)",
+        RS_FORECAST_DEFAULT);
   st = rs_compare_run(&c, a.threads, &err);
   int band_io = 0; /* the band only reads files: one it cannot read is bad input */
   if (st == RS_OK && a.band) {

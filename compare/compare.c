@@ -7,7 +7,8 @@
  *                        from the reference and (with a band) the band of that difference
  *   compare.md           the tables a reader wants: key indicators, scenario x statistic, the
  *                        difference in parentheses and the band in brackets; the projection
- *                        beside the JCER forecast of sec. 6 when the runs go past 2000
+ *                        beside the JCER forecast of sec. 6 (c->forecast, read from its data
+ *                        file by forecast.c) when the runs go past its start
  *   NAME/series.csv      each scenario's run (rs_output_write_csv), NAME/band.csv its band
  *   plots/IND.gp         one figure per indicator, a line per scenario (PNG + PDF by gnuplot)
  *   plots/overview.gp    six key indicators in one figure
@@ -56,18 +57,14 @@ static const char *const palette_name[] = {"blue",   "vermillion", "bluish green
                                            "teal",   "purple"};
 #define NPALETTE ((int)(sizeof palette / sizeof palette[0]))
 
-/* The JCER forecast of sec. 6, as we read it (see jcer_growth). */
-#define JCER_FROM 2000.0
-#define JCER_TO 2025.0
-static const char jcer_label[] = "JCER forecast (sec. 6, our reading)";
+/* The end of the paper's period: the runs go on after it as projections (a line marks it). */
+#define PAPER_END 2000.0
 static const char band_label[] = "band of the difference (near-best fits)";
-static const char jcer_quote[] =
-    "\"the Japanese economy will barely hold its own until 2005, then slow by an average rate "
-    "of 0.1 percent a year until 2015, and slow even more (0.2 percent a year) until 2025\"";
-static const char jcer_reading[] =
-    "GDP growth of 0.5 % per year in 2000-2005 (\"barely holds its own\"; the paper gives no "
-    "level, 0.5 % is our choice), falling by 0.1 percentage point a year to -0.5 % in 2015, "
-    "then by 0.2 points a year to -2.5 % in 2025";
+/* The key entries of the JCER forecast; its figures come from c->forecast (the data file) only,
+ * and so does the part of the alternative's label that states its slopes (fc_alt_label). */
+static const char fc_label[] = "JCER forecast, sec. 6 (period averages)";
+static const char fc_alt_prefix[] = "JCER, alternative reading";
+#define FC_LABEL_MAX 160
 
 /* ---------------------------------------------------------------- private prototypes */
 
@@ -79,8 +76,9 @@ static double disp_scale(int ind, char *units, size_t n);
 static void stat_column(int k, char *out, size_t n);
 static const char *gyear(double x, char buf[32]);
 static double final_year(const rs_compare *c);
-static double jcer_growth(double y);
-static double jcer_mean(double y1, double y2);
+static const rs_forecast_reading *fc_drawn(const rs_compare *c, int reading);
+static const char *fc_pct(double g, char buf[32]);
+static void fc_alt_label(const rs_forecast_reading *r, char *out, size_t n);
 static int md_decimals(const rs_compare *c, int ind);
 static void md_fixed(double x, int dec, char *out, size_t n);
 static void md_diff(double d, int dec, char *out, size_t n);
@@ -90,15 +88,22 @@ static void put_csv(rs_buf *b, const rs_compare *c);
 static void put_md_header(rs_buf *b, const rs_compare *c);
 static void put_md_glance(rs_buf *b, const rs_compare *c);
 static void put_md_indicator(rs_buf *b, const rs_compare *c, int ind);
+static void put_md_reading_words(rs_buf *b, const rs_forecast_reading *r);
 static void put_md_jcer(rs_buf *b, const rs_compare *c);
 static void put_md_files(rs_buf *b, const rs_compare *c);
 static void put_band_csv(rs_buf *b, const rs_compare *c, int i);
 static void put_gp_head(rs_buf *b, const rs_compare *c, const char *name, const char *what,
                         int overview, int jcer);
+static void put_gp_reading(rs_buf *b, const char *block, const char *what,
+                           const rs_forecast_reading *r, double last);
 static void put_gp_terminals(rs_buf *b, int overview);
 static void put_gp_axes(rs_buf *b, const rs_compare *c);
 static void put_gp_plot(rs_buf *b, const rs_compare *c, int ind, int jcer, int key);
 static void put_gp_indicator(rs_buf *b, const rs_compare *c, int ind);
+static int legend_rows(int n, size_t longest);
+static int key_rows(int n, size_t longest);
+static int put_gp_extra_keys(rs_buf *b, const rs_compare *c, int jcer, const char *sep,
+                             size_t *longest);
 static void put_gp_overview(rs_buf *b, const rs_compare *c);
 static rs_status write_buf(const char *path, rs_buf *b, rs_error *err);
 static rs_status write_figures(const char *dir, const rs_compare *c, rs_plots_report *rep,
@@ -285,29 +290,49 @@ static double final_year(const rs_compare *c) {
 
 /* ---------------------------------------------------------------- the JCER forecast */
 
-/* GDP growth in 1/yr at year y as we read the forecast the paper quotes in sec. 6 (jcer_quote):
- * 0.5 %/yr in 2000-2005 ("barely holds its own"), then falling linearly by 0.1 percentage
- * point a year to -0.5 %/yr in 2015 and by 0.2 points a year to -2.5 %/yr in 2025. NAN
- * outside 2000-2025. */
-static double jcer_growth(double y) {
-  if (!(y >= JCER_FROM && y <= JCER_TO)) return (double)NAN;
-  if (y <= 2005.0) return 0.005;
-  if (y <= 2015.0) return 0.005 - 0.001 * (y - 2005.0);
-  return -0.005 - 0.002 * (y - 2015.0);
+/* Reading `reading` of the comparison's forecast when the figures and compare.md show it: the
+ * file has it and the runs go past its start; else NULL. */
+static const rs_forecast_reading *fc_drawn(const rs_compare *c, int reading) {
+  const rs_forecast_reading *r = &c->forecast.reading[reading];
+  return c->forecast.file[0] && r->n > 0 && final_year(c) > r->p[0].from ? r : NULL;
 }
 
-/* The time average of jcer_growth over [y1, y2] within 2000-2025 (exact: the reading is
- * piecewise linear with corners in 2005 and 2015). */
-static double jcer_mean(double y1, double y2) {
-  static const double corner[] = {2005.0, 2015.0};
-  if (!(y2 > y1) || y1 < JCER_FROM || y2 > JCER_TO) return (double)NAN;
-  double sum = 0.0, a = y1;
-  for (int j = 0; j <= 2; j++) {
-    double b = j < 2 ? fmin(fmax(corner[j], y1), y2) : y2;
-    if (b > a) sum += 0.5 * (jcer_growth(a) + jcer_growth(b)) * (b - a);
-    a = fmax(a, b);
+/* A growth rate in 1/yr as a percentage for text: three significant digits, "0" not "-0". */
+static const char *fc_pct(double g, char buf[32]) {
+  snprintf(buf, 32, "%.3g", 100.0 * g);
+  if (strcmp(buf, "-0") == 0) snprintf(buf, 32, "0");
+  return buf;
+}
+
+/* The key entry of the alternative reading, its slopes from the file: "JCER, alternative
+ * reading (falling 0.1/0.2 pt a year)" ("rising", or signed slopes when they differ in sign;
+ * no parenthesis when no period slopes). */
+static void fc_alt_label(const rs_forecast_reading *r, char *out, size_t n) {
+  char slopes[96] = "", last[32] = "", v[32];
+  int down = 0, up = 0;
+  for (int k = 0; k < r->n; k++) {
+    double d = (r->p[k].g_end - r->p[k].g_start) / (r->p[k].to - r->p[k].from);
+    down += d < 0.0;
+    up += d > 0.0;
   }
-  return sum / (y2 - y1);
+  for (int k = 0; k < r->n; k++) {
+    double d = (r->p[k].g_end - r->p[k].g_start) / (r->p[k].to - r->p[k].from);
+    if (d == 0.0) continue;
+    snprintf(v, sizeof v, "%s%.3g", up && down && d > 0.0 ? "+" : "",
+             up && down ? 100.0 * d : 100.0 * fabs(d));
+    if (strcmp(v, last) == 0) continue; /* 0.1/0.1 says no more than 0.1 */
+    size_t len = strlen(slopes);
+    snprintf(slopes + len, sizeof slopes - len, "%s%s", len ? "/" : "", v);
+    snprintf(last, sizeof last, "%s", v);
+  }
+  if (!slopes[0])
+    snprintf(out, n, "%s", fc_alt_prefix);
+  else
+    snprintf(out, n, "%s (%s %s pt a year)", fc_alt_prefix,
+             up && down ? "changing by"
+             : down     ? "falling"
+                        : "rising",
+             slopes);
 }
 
 /* ---------------------------------------------------------------- compare.csv */
@@ -582,48 +607,102 @@ static void put_md_indicator(rs_buf *b, const rs_compare *c, int ind) {
   rs_buf_printf(b, "\n");
 }
 
-/* GDP growth of every scenario beside the JCER forecast, every five years from 2000 to the end
- * of the runs (or 2025), and as an average over 2001 to that year. */
+/* A reading in words, its figures from the file: "0 % a year over 2000\u20132005, -0.1 % a
+ * year over 2005\u20132015 and ..." for periods given by their averages, "from 0.5 % a year
+ * in 2005 to -0.5 % in 2015 (falling by 0.1 points a year)" for sloping ones. */
+static void put_md_reading_words(rs_buf *b, const rs_forecast_reading *r) {
+  char g0[32], g1[32], y0[32], y1[32], d[32];
+  for (int k = 0; k < r->n; k++) {
+    const rs_forecast_period *p = &r->p[k];
+    rs_buf_printf(b, "%s", k == 0 ? "" : k + 1 == r->n ? " and " : ", ");
+    gyear(p->from, y0);
+    gyear(p->to, y1);
+    if (p->g_end == p->g_start) {
+      rs_buf_printf(b, "%s %% a year over %s\u2013%s", fc_pct(p->g_start, g0), y0, y1);
+      continue;
+    }
+    double slope = (p->g_end - p->g_start) / (p->to - p->from);
+    fc_pct(fabs(slope), d);
+    rs_buf_printf(b, "from %s %% a year in %s to %s %% in %s (%s by %s point%s a year)",
+                  fc_pct(p->g_start, g0), y0, fc_pct(p->g_end, g1), y1,
+                  slope < 0.0 ? "falling" : "rising", d, strcmp(d, "1") == 0 ? "" : "s");
+  }
+}
+
+/* The forecast of sec. 6 beside the runs: the quote, both readings in words, and per period of
+ * the natural reading (clipped to the final year) its average, the alternative's average over
+ * the same years and every scenario's time average of GDP growth. */
 static void put_md_jcer(rs_buf *b, const rs_compare *c) {
+  const rs_forecast_reading *nat = fc_drawn(c, RS_FC_NATURAL);
+  const rs_forecast_reading *alt = fc_drawn(c, RS_FC_DECLINING);
+  if (!nat) return;
   double last = final_year(c);
-  if (!(last > JCER_FROM)) return;
-  double end = fmin(last, JCER_TO);
-  char y[32], v[48];
+  char y0[32], y1[32], y2[32], v[48], label[FC_LABEL_MAX];
   rs_buf_printf(b,
                 "## The projection beside the JCER forecast\n\n"
-                "The paper quotes the Japan Center for Economic Research (sec. 6): %s. We read "
-                "it as %s. It is drawn as a dashed black line on the GDP growth figures "
-                "(`plots/gdp_growth.png`, `plots/overview.png`). GDP growth in %% per year:\n\n",
-                jcer_quote, jcer_reading);
-  rs_buf_printf(b, "| year | JCER (our reading) |");
+                "The paper quotes a forecast of the Japan Center for Economic Research "
+                "(sec. 6): \"");
+  rs_buf_md_cell(b, c->forecast.quote);
+  rs_buf_printf(b, "\" (read from `");
+  rs_buf_md_cell(b, c->forecast.file);
+  rs_buf_printf(b, "`).\n\n**The reading compared with** (`natural`): average GDP growth of ");
+  put_md_reading_words(b, nat);
+  rs_buf_printf(b,
+                ". \"Barely hold its own\" is growth of about zero, and \"slow by an average "
+                "rate of ... a year\" the average growth over each period: JCER's long-term "
+                "forecasts of the time projected stagnation as the population shrinks, not a "
+                "collapse. The reading gives averages only, nothing about the path within a "
+                "period; the GDP growth figures draw it as a grey step line at the period "
+                "averages, \"%s\".\n\n",
+                fc_label);
+  if (alt) {
+    fc_alt_label(alt, label, sizeof label);
+    rs_buf_printf(b, "**The alternative reading** (`declining`, for comparison): GDP growth of ");
+    put_md_reading_words(b, alt);
+    rs_buf_printf(b,
+                  ". It takes \"slow by ... a year\" as a fall of the growth rate by that much "
+                  "every year, a path the quote does not state; drawn as a thin dashed grey "
+                  "line, \"%s\".\n\n",
+                  label);
+  }
+  rs_buf_printf(b,
+                "GDP growth in %% per year, averaged over the periods of the forecast: the "
+                "reading%s and each run's time average over the same years (trapezoid rule "
+                "on the output grid). Figures: `plots/gdp_growth.png`, `plots/overview.png`."
+                "\n\n| period | JCER (period averages) |",
+                alt ? "s" : "");
+  if (alt) rs_buf_printf(b, " JCER, alternative reading |");
   for (int i = 0; i < c->n; i++) {
     rs_buf_printf(b, " %s", i == 0 ? "**" : "");
     rs_buf_md_cell(b, c->sc[i].name);
     rs_buf_printf(b, "%s |", i == 0 ? "**" : "");
   }
-  rs_buf_printf(b, "\n|---|---:|");
+  rs_buf_printf(b, "\n|---|---:|%s", alt ? "---:|" : "");
   for (int i = 0; i < c->n; i++) rs_buf_printf(b, "---:|");
   rs_buf_printf(b, "\n");
-  double years[8];
-  int ny = 0;
-  for (double yr = JCER_FROM; yr <= end + 1e-9 && ny < 7; yr += 5.0) years[ny++] = yr;
-  if (years[ny - 1] < end - 1e-9) years[ny++] = end;
-  for (int r = 0; r <= ny; r++) {
-    double g_j;
-    if (r < ny) {
-      rs_buf_printf(b, "| %s |", gyear(years[r], y));
-      g_j = jcer_growth(years[r]);
-    } else {
-      rs_buf_printf(b, "| mean 2001\u2013%s |", gyear(end, y));
-      g_j = jcer_mean(2001.0, end);
-    }
-    md_fixed(100.0 * g_j, 2, v, sizeof v);
+  int nrow = 0;
+  while (nrow < nat->n && nat->p[nrow].from < last) nrow++;
+  double first = nat->p[0].from, end = fmin(last, nat->p[nrow - 1].to);
+  for (int r = 0; r <= nrow; r++) {
+    if (r == nrow && nrow < 2) break; /* the whole is the one period */
+    double a = r < nrow ? nat->p[r].from : first;
+    double z = r < nrow ? fmin(last, nat->p[r].to) : end;
+    gyear(a, y0);
+    gyear(z, y1);
+    if (r == nrow)
+      rs_buf_printf(b, "| %s\u2013%s, all |", y0, y1);
+    else if (z < nat->p[r].to)
+      rs_buf_printf(b, "| %s\u2013%s (of %s\u2013%s) |", y0, y1, y0, gyear(nat->p[r].to, y2));
+    else
+      rs_buf_printf(b, "| %s\u2013%s |", y0, y1);
+    md_fixed(100.0 * rs_forecast_mean(nat, a, z), 2, v, sizeof v);
     rs_buf_printf(b, " %s |", v);
+    if (alt) {
+      md_fixed(100.0 * rs_forecast_mean(alt, a, z), 2, v, sizeof v);
+      rs_buf_printf(b, " %s |", v);
+    }
     for (int i = 0; i < c->n; i++) {
-      const rs_series *s = &c->sc[i].series;
-      double g = r < ny ? rs_series_mean(s, RS_I_GDP_GROWTH, years[r], years[r])
-                        : rs_series_mean(s, RS_I_GDP_GROWTH, 2001.0, end);
-      md_fixed(100.0 * g, 2, v, sizeof v);
+      md_fixed(100.0 * rs_series_mean(&c->sc[i].series, RS_I_GDP_GROWTH, a, z), 2, v, sizeof v);
       rs_buf_printf(b, " %s |", v);
     }
     rs_buf_printf(b, "\n");
@@ -713,7 +792,8 @@ static void fig_name(int ind, char *out, size_t n) {
 
 /* The opening of a script: what it draws, where its data are, how to re-run it; the data files
  * as variables, the styles (a colour per scenario, the same in every figure of the
- * comparison), and the JCER datablock when jcer. */
+ * comparison), and when jcer the JCER forecast: its readings as datablocks $jcer (natural) and
+ * $jcer_alt (the alternative, when the file has one) with their styles. */
 static void put_gp_head(rs_buf *b, const rs_compare *c, const char *name, const char *what,
                         int overview, int jcer) {
   rs_buf_printf(b,
@@ -727,14 +807,19 @@ static void put_gp_head(rs_buf *b, const rs_compare *c, const char *name, const 
                   "reference over the parameter sets that fit the paper about as well as\n# the "
                   "best (../NAME/band.csv: the reference plus the min and max of the "
                   "difference).");
-  if (jcer)
+  if (jcer) {
     rs_buf_printf(b,
-                  "\n# The dashed black line is the JCER forecast quoted in sec. 6:\n#   %s\n"
-                  "# in our reading: GDP growth of 0.5 %%/yr in 2000-2005 (\"barely holds its "
-                  "own\"; the paper\n# gives no level), falling by 0.1 percentage point a year "
-                  "to -0.5 %%/yr in 2015, then by\n# 0.2 points a year to -2.5 %%/yr in 2025 "
-                  "(datablock $jcer, in %% per year).",
-                  jcer_quote);
+                  "\n# The GDP growth lines carry the JCER forecast quoted in sec. 6, read from ");
+    rs_plots_quote(b, c->forecast.file);
+    rs_buf_printf(b, ":\n#   ");
+    rs_plots_quote(b, c->forecast.quote);
+    rs_buf_printf(b,
+                  "\n# The grey step line is the natural reading, the average growth over each "
+                  "period ($jcer)");
+    if (fc_drawn(c, RS_FC_DECLINING))
+      rs_buf_printf(b, ";\n# the thin dashed grey line the alternative reading ($jcer_alt)");
+    rs_buf_printf(b, "; in %% per year.");
+  }
   rs_buf_printf(b,
                 "\n# Written by relsim %s (compare/compare.c); edit freely and re-run from this "
                 "directory:\n#   cd <comparison directory>/plots && gnuplot %s.gp\n"
@@ -764,21 +849,41 @@ static void put_gp_head(rs_buf *b, const rs_compare *c, const char *name, const 
                     palette[(i - 1) % NPALETTE], 1 + ((i - 1) / NPALETTE) % 4, c->sc[i].name);
   }
   rs_buf_printf(b,
-                "set style line 90 lc rgb \"black\" lw 1.5 dt 2  # the JCER forecast\n"
                 "set style line 91 lc rgb \"gray45\" lw 1 dt 3   # 2000: the projection "
                 "begins\n");
-  double last = final_year(c);
-  if (jcer) {
-    char y[32];
+  if (!jcer) return;
+  /* grey, unlike any scenario: the natural reading heavy and solid, the alternative thin and
+   * darker, drawn over it (hex: gnuplot knows only some grey names, gray40 but not gray45) */
+  const rs_forecast_reading *alt = fc_drawn(c, RS_FC_DECLINING);
+  rs_buf_printf(b,
+                "set style line 90 lc rgb \"#8c8c8c\" lw 3.5 dt 1  # JCER forecast, natural "
+                "reading\n");
+  if (alt)
     rs_buf_printf(b,
-                  "\n# the JCER forecast as we read it: year, GDP growth in %% per year\n"
-                  "$jcer << EOD\n");
-    static const double corner[] = {JCER_FROM, 2005.0, 2015.0, JCER_TO};
-    for (int j = 0; j < 4 && corner[j] < last; j++)
-      rs_buf_printf(b, "%s,%.2f\n", gyear(corner[j], y), 100.0 * jcer_growth(corner[j]));
-    double end = fmin(last, JCER_TO);
-    rs_buf_printf(b, "%s,%.2f\nEOD\n", gyear(end, y), 100.0 * jcer_growth(end));
+                  "set style line 92 lc rgb \"#333333\" lw 1 dt 2    # JCER, alternative "
+                  "reading\n");
+  double last = final_year(c);
+  put_gp_reading(b, "$jcer", "the JCER forecast, natural reading (period averages)",
+                 &c->forecast.reading[RS_FC_NATURAL], last);
+  if (alt) put_gp_reading(b, "$jcer_alt", "the JCER forecast, alternative reading", alt, last);
+}
+
+/* Reading r as datablock `block` (what: a comment line saying which): year, GDP growth in %
+ * per year at both ends of every period, clipped to the final year last, so that a period given
+ * by its average is a horizontal segment and the jump to the next period's average a riser: a
+ * step line. */
+static void put_gp_reading(rs_buf *b, const char *block, const char *what,
+                           const rs_forecast_reading *r, double last) {
+  char y[32];
+  rs_buf_printf(b, "\n# %s: year, GDP growth in %% per year\n%s << EOD\n", what, block);
+  for (int k = 0; k < r->n && r->p[k].from < last; k++) {
+    const rs_forecast_period *p = &r->p[k];
+    double z = fmin(last, p->to);
+    double gz = p->g_start + (p->g_end - p->g_start) * (z - p->from) / (p->to - p->from);
+    rs_buf_printf(b, "%s,%.6g\n", gyear(p->from, y), 100.0 * p->g_start);
+    rs_buf_printf(b, "%s,%.6g\n", gyear(z, y), 100.0 * gz);
   }
+  rs_buf_printf(b, "EOD\n");
 }
 
 /* The terminal loop: a PNG for screens and a PDF for papers, each drawn by the body that the
@@ -817,16 +922,17 @@ static void put_gp_axes(rs_buf *b, const rs_compare *c) {
                 "  set mxtics 2\n"
                 "  set ytics mirror\n"
                 "  set xzeroaxis lt 1 lc rgb \"gray30\" lw 1\n");
-  if (final_year(c) > JCER_FROM && c->sc[0].params.v[RS_P_SPAN_START] < JCER_FROM)
+  if (final_year(c) > PAPER_END && c->sc[0].params.v[RS_P_SPAN_START] < PAPER_END)
     rs_buf_printf(b,
                   "  # the end of the paper's period: the runs after 2000 are projections\n"
                   "  set arrow 1 from 2000, graph 0 to 2000, graph 1 nohead ls 91 back\n");
 }
 
-/* The plot command of indicator ind: the bands (shaded, no key entry but one grey swatch), the
- * reference, the other scenarios, the JCER forecast (when jcer), and the reference once more
- * on top without a key entry, so that it is both first in the key and drawn over the others.
- * key = 0 leaves every key entry out (the overview draws one legend of its own). */
+/* The plot command of indicator ind: the bands (shaded), the reference, the other scenarios,
+ * the JCER forecast (when jcer), and the reference once more on top without a key entry, so
+ * that it is both first in the key and drawn over the others. key = 1 gives the scenarios key
+ * entries, key = 0 none; the forecast and the bands never have one here (put_gp_extra_keys
+ * writes them into a key of their own). */
 static void put_gp_plot(rs_buf *b, const rs_compare *c, int ind, int jcer, int key) {
   const char *col = rs_indicator_info_get(ind)->name;
   char u[64];
@@ -857,34 +963,59 @@ static void put_gp_plot(rs_buf *b, const rs_compare *c, int ind, int jcer, int k
     }
     sep = ", \\\n       ";
   }
-  if (jcer) {
-    rs_buf_printf(b, "%s$jcer using 1:2 with lines ls 90 ", sep);
-    if (key) {
-      rs_buf_printf(b, "title ");
-      rs_plots_quote(b, jcer_label);
-    } else {
-      rs_buf_printf(b, "notitle");
-    }
-  }
-  if (c->has_band && key) {
-    rs_buf_printf(b,
-                  "%skeyentry with filledcurves fc rgb \"gray60\" fs transparent solid 0.4 "
-                  "noborder title \"%s\"",
-                  sep, band_label);
-  }
+  if (jcer) rs_buf_printf(b, "%s$jcer using 1:2 with lines ls 90 notitle", sep);
+  /* after the natural reading: the thin line stays visible over the heavy one */
+  if (jcer && fc_drawn(c, RS_FC_DECLINING))
+    rs_buf_printf(b, "%s$jcer_alt using 1:2 with lines ls 92 notitle", sep);
   if (c->n > 1)
     rs_buf_printf(b, "%sd1 using \"year\":(%s) with lines ls 1 notitle  # the reference on top",
                   sep, y);
   rs_buf_printf(b, "\n");
 }
 
-/* The figure of one indicator, 1200x800 and 16 x 11 cm, the key below the plot. */
+/* The key entries of what is not a scenario, each after sep: the readings of the forecast (when
+ * jcer) and a grey swatch for the bands. They go into a key of their own, below the scenarios':
+ * gnuplot gives every column of a key the width of its longest title, and these titles are long.
+ * Returns the count; *longest (may be NULL) receives the length of the longest title. */
+static int put_gp_extra_keys(rs_buf *b, const rs_compare *c, int jcer, const char *sep,
+                             size_t *longest) {
+  const rs_forecast_reading *alt = jcer ? fc_drawn(c, RS_FC_DECLINING) : NULL;
+  char alt_label[FC_LABEL_MAX] = "";
+  if (alt) fc_alt_label(alt, alt_label, sizeof alt_label);
+  size_t len = 0;
+  int n = 0;
+  if (jcer) {
+    if (b) rs_buf_printf(b, "%skeyentry with lines ls 90 title ", sep);
+    if (b) rs_plots_quote(b, fc_label);
+    len = strlen(fc_label);
+    n++;
+  }
+  if (alt) {
+    if (b) rs_buf_printf(b, "%skeyentry with lines ls 92 title ", sep);
+    if (b) rs_plots_quote(b, alt_label);
+    len = strlen(alt_label) > len ? strlen(alt_label) : len;
+    n++;
+  }
+  if (c->has_band) {
+    if (b)
+      rs_buf_printf(b,
+                    "%skeyentry with filledcurves fc rgb \"gray60\" fs transparent solid 0.4 "
+                    "noborder title \"%s\"",
+                    sep, band_label);
+    len = strlen(band_label) > len ? strlen(band_label) : len;
+    n++;
+  }
+  if (longest) *longest = len;
+  return n;
+}
+
+/* The figure of one indicator, 1200x800 and 16 x 11 cm, the keys below the plot. */
 static void put_gp_indicator(rs_buf *b, const rs_compare *c, int ind) {
   const rs_indicator_info *info = rs_indicator_info_get(ind);
   char name[80], what[160], u[64], title[200], ylabel[160];
   fig_name(ind, name, sizeof name);
   disp_scale(ind, u, sizeof u);
-  int jcer = ind == RS_I_GDP_GROWTH && final_year(c) > JCER_FROM;
+  int jcer = ind == RS_I_GDP_GROWTH && fc_drawn(c, RS_FC_NATURAL);
   snprintf(what, sizeof what, "%s (%s)", info->label, info->name);
   put_gp_head(b, c, name, what, 0, jcer);
   put_gp_terminals(b, 0);
@@ -899,35 +1030,72 @@ static void put_gp_indicator(rs_buf *b, const rs_compare *c, int ind) {
   rs_plots_quote(b, title);
   rs_buf_printf(b, " font big\n  set xlabel \"year\"\n  set ylabel ");
   rs_plots_quote(b, ylabel);
-  /* the key below the plot at the bottom of the canvas, so that it never runs into the axis
-   * label; the bottom margin leaves room for as many rows as gnuplot will make: it fits about
-   * 1000 / (9.5 (L + 7)) columns of titles of L characters beside each other */
-  size_t longest = strlen(c->sc[0].name) + strlen(" (reference)");
+  /* the keys below the plot at the bottom of the canvas, so that they never run into the axis
+   * label: the scenarios', and below it one of the forecast and the bands; the bottom margin
+   * leaves room for as many rows as gnuplot will make: it fits about 1000 / (9.5 (L + 7))
+   * columns of titles of L characters beside each other */
+  size_t longest = strlen(c->sc[0].name) + strlen(" (reference)"), longest_x = 0;
   for (int i = 1; i < c->n; i++)
     if (strlen(c->sc[i].name) > longest) longest = strlen(c->sc[i].name);
-  if (jcer && strlen(jcer_label) > longest) longest = strlen(jcer_label);
-  if (c->has_band && strlen(band_label) > longest) longest = strlen(band_label);
-  int entries = c->n + (jcer ? 1 : 0) + (c->has_band ? 1 : 0);
-  int cols = (int)(1000.0 / (9.5 * ((double)longest + 7.0)));
-  cols = cols < 1 ? 1 : cols;
-  int rows = (entries + cols - 1) / cols;
-  rs_buf_printf(b,
-                "\n  set bmargin %.1f\n"
-                "  set key at screen 0.5, 0.01 center bottom horizontal Left reverse samplen 2.5 "
-                "width 1 font small\n",
-                4.6 + 0.95 * rows);
-  if (final_year(c) > JCER_FROM && c->sc[0].params.v[RS_P_SPAN_START] < JCER_FROM)
+  int nx = put_gp_extra_keys(NULL, c, jcer, "", &longest_x);
+  int rows = key_rows(c->n, longest), rows_x = nx ? key_rows(nx, longest_x) : 0;
+  /* the scenarios' key sits on the other's, in character heights of the default font (a key
+   * row in the smaller key font takes about 0.95 of one) */
+  double key_y = nx ? 0.65 + 0.95 * rows_x : 0.0;
+  rs_buf_printf(b, "\n  set bmargin %.1f\n", 4.6 + 0.95 * (rows + rows_x) + (nx ? 0.3 : 0.0));
+  if (nx)
+    rs_buf_printf(b,
+                  "  set key at screen 0.5, character %.2f center bottom horizontal Left reverse "
+                  "samplen 2.5 width 1 font small\n",
+                  key_y);
+  else
+    rs_buf_printf(b,
+                  "  set key at screen 0.5, 0.01 center bottom horizontal Left reverse samplen 2.5 "
+                  "width 1 font small\n");
+  if (final_year(c) > PAPER_END && c->sc[0].params.v[RS_P_SPAN_START] < PAPER_END)
     rs_buf_printf(b,
                   "  set label 1 \"projection\" at 2000, graph 1 left offset 0.4, 0.55 "
                   "textcolor rgb \"gray40\" font small front\n");
+  if (nx) rs_buf_printf(b, "  set multiplot\n");
   put_gp_plot(b, c, ind, jcer, 1);
+  if (nx) {
+    /* the second key: key entries only, on an empty plot over the first */
+    rs_buf_printf(b,
+                  "  # the key of the forecast and the bands\n"
+                  "  unset title\n  unset ylabel\n  unset xlabel\n  unset label 1\n"
+                  "  unset arrow 1\n  unset border\n  unset tics\n  unset grid\n"
+                  "  unset xzeroaxis\n"
+                  "  set key at screen 0.5, 0.01 center bottom horizontal Left reverse samplen "
+                  "2.5 width 1 font small\n"
+                  "  plot [0:1][0:1] NaN notitle");
+    put_gp_extra_keys(b, c, jcer, ", \\\n       ", NULL);
+    rs_buf_printf(b, "\n  unset multiplot\n");
+  }
   rs_buf_printf(b, "  set output\n}\n");
 }
 
-/* Six key indicators on a 2 x 3 grid, with one legend strip below them. */
+/* Rows of a horizontal key of n entries whose longest title has `longest` characters below an
+ * indicator's figure: gnuplot fits about 1000 / (9.5 (L + 7)) of them beside each other. */
+static int key_rows(int n, size_t longest) {
+  int cols = (int)(1000.0 / (9.5 * ((double)longest + 7.0)));
+  cols = cols < 1 ? 1 : cols;
+  return (n + cols - 1) / cols;
+}
+
+/* Rows of a horizontal key of n entries whose longest title has `longest` characters, across
+ * the overview's legend strip (92 % of the width), as gnuplot lays it out: it reckons a
+ * character at about 0.78 % of the width in the PNG (0.6 % in the PDF), an entry as its title
+ * and 7 more. */
+static int legend_rows(int n, size_t longest) {
+  int cols = (int)(0.92 / (0.0078 * ((double)longest + 7.0)));
+  cols = cols < 1 ? 1 : cols;
+  return (n + cols - 1) / cols;
+}
+
+/* Six key indicators on a 2 x 3 grid, with a legend strip below them. */
 static void put_gp_overview(rs_buf *b, const rs_compare *c) {
   double last = final_year(c);
-  int jcer_any = last > JCER_FROM;
+  int jcer_any = fc_drawn(c, RS_FC_NATURAL) != NULL;
   char y0[32], y1[32], what[200], title[300];
   gyear(c->sc[0].params.v[RS_P_SPAN_START], y0);
   gyear(last, y1);
@@ -945,16 +1113,24 @@ static void put_gp_overview(rs_buf *b, const rs_compare *c) {
                 "  set multiplot title ");
   rs_plots_quote(b, title);
   rs_buf_printf(b, " font big\n  unset key\n");
-  int entries = c->n + (jcer_any ? 1 : 0) + (c->has_band ? 1 : 0);
-  int rows = entries <= 5 ? 1 : entries <= 10 ? 2 : 3;
-  double legend = 0.035 + 0.035 * rows; /* height of the legend strip */
+  /* the legend strip: the scenarios, and below them the forecast and the band in a key of their
+   * own, as gnuplot gives every column of a key the width of its longest title (the forecast's
+   * long titles would leave the scenario names two to a row) */
+  size_t longest = strlen(c->sc[0].name) + strlen(" (reference)"), longest_x = 0;
+  for (int i = 1; i < c->n; i++)
+    if (strlen(c->sc[i].name) > longest) longest = strlen(c->sc[i].name);
+  int nx = put_gp_extra_keys(NULL, c, jcer_any, "", &longest_x);
+  int rows = legend_rows(c->n, longest), rows_x = nx ? legend_rows(nx, longest_x) : 0;
+  double legend = 0.035 + 0.035 * (rows + rows_x);                  /* height of the legend strip */
+  double split = 0.01 + (legend - 0.01) * rows_x / (rows + rows_x); /* the two keys meet */
   double top = 0.915, gap = 0.085, h = (top - legend - 0.04 - gap) / 2.0;
   for (int j = 0; j < 6; j++) {
     int ind = overview_indicators[j], col = j % 3, row = j / 3;
     const rs_indicator_info *info = rs_indicator_info_get(ind);
     char u[64], ptitle[160];
     disp_scale(ind, u, sizeof u);
-    double l = 0.06 + 0.325 * col, t = top - row * (h + gap);
+    /* 0.068: room on the left for the tick labels and the label of the first column's axis */
+    double l = 0.068 + 0.325 * col, t = top - row * (h + gap);
     rs_buf_printf(b,
                   "\n  # (%d) %s (%s)\n"
                   "  set lmargin at screen %.4f\n  set rmargin at screen %.4f\n"
@@ -969,41 +1145,38 @@ static void put_gp_overview(rs_buf *b, const rs_compare *c) {
     rs_buf_printf(b, "\n  set ylabel ");
     rs_plots_quote(b, u);
     rs_buf_printf(b, "\n");
-    if (j == 0 && last > JCER_FROM && c->sc[0].params.v[RS_P_SPAN_START] < JCER_FROM)
+    if (j == 0 && last > PAPER_END && c->sc[0].params.v[RS_P_SPAN_START] < PAPER_END)
       rs_buf_printf(b,
                     "  set label 1 \"projection\" at 2000, graph 0.05 left offset 0.4, 0 "
                     "textcolor rgb \"gray40\" font small front\n");
     if (j == 1) rs_buf_printf(b, "  unset label 1\n");
     put_gp_plot(b, c, ind, ind == RS_I_GDP_GROWTH && jcer_any, 0);
   }
-  /* the legend: key entries only, on an empty plot */
+  /* the legend: key entries only, on empty plots */
   rs_buf_printf(b,
-                "\n  # the legend\n"
+                "\n  # the legend: the scenarios, then the forecast and the band\n"
                 "  unset title\n  unset ylabel\n  unset xlabel\n  unset arrow 1\n"
                 "  unset border\n  unset tics\n  unset grid\n  unset xzeroaxis\n"
                 "  set lmargin at screen 0.04\n  set rmargin at screen 0.96\n"
-                "  set tmargin at screen %.4f\n  set bmargin at screen 0.01\n"
+                "  set tmargin at screen %.4f\n  set bmargin at screen %.4f\n"
                 "  set key center center horizontal Left reverse maxrows %d samplen 2.5 width 2\n"
                 "  plot [0:1][0:1] NaN notitle",
-                legend, rows);
+                legend, split, rows);
   const char *sep = ", \\\n       "; /* NaN: gnuplot 5.4 fails on a plot of key entries only */
   for (int i = 0; i < c->n; i++) {
     char t[96];
     snprintf(t, sizeof t, "%s%s", c->sc[i].name, i == 0 ? " (reference)" : "");
     rs_buf_printf(b, "%skeyentry with lines ls %d title ", sep, i + 1);
     rs_plots_quote(b, t);
-    sep = ", \\\n       ";
   }
-  if (jcer_any) {
-    rs_buf_printf(b, "%skeyentry with lines ls 90 title ", sep);
-    rs_plots_quote(b, jcer_label);
-  }
-  if (c->has_band) {
+  if (nx)
     rs_buf_printf(b,
-                  "%skeyentry with filledcurves fc rgb \"gray60\" fs transparent solid 0.4 "
-                  "noborder title \"%s\"",
-                  sep, band_label);
-  }
+                  "\n  set tmargin at screen %.4f\n  set bmargin at screen 0.01\n"
+                  "  set key center center horizontal Left reverse maxrows %d samplen 2.5 "
+                  "width 2\n"
+                  "  plot [0:1][0:1] NaN notitle",
+                  split, rows_x);
+  put_gp_extra_keys(b, c, jcer_any, sep, NULL);
   rs_buf_printf(b, "\n  unset multiplot\n  set output\n}\n");
 }
 

@@ -70,6 +70,61 @@ void rs_compare_stats(const rs_series *s, double *out);
  * not cover [y1, y2]. */
 double rs_series_mean(const rs_series *s, int col, double y1, double y2);
 
+/* ---------------------------------------------------------------- the JCER forecast */
+
+/* The forecast of the Japan Center for Economic Research that the paper quotes in sec. 6, read
+ * from a data file (the paper's figures live in data files, not in code): GDP growth over
+ * periods, in a reading that relsim compares with (natural: the period averages) and an
+ * optional alternative (declining: growth falling by so many points a year). The format is
+ * documented in the header of the shipped file, RS_FORECAST_DEFAULT:
+ *   # quote: the paper's words (one comment line, required)
+ *   reading,from,to,growth_start,growth_end
+ *   natural,2005,2015,-0.001,-0.001
+ * growth in 1/yr at the start and the end of each period, linear in between (equal for a
+ * period given only by its average); the periods of a reading follow each other without gaps. */
+
+#define RS_FORECAST_DEFAULT "params/data/jcer_forecast.csv"
+#define RS_FORECAST_MAXP 16 /* periods per reading */
+
+typedef enum rs_forecast_reading_id {
+  RS_FC_NATURAL,   /* "natural": the reading relsim compares with (required) */
+  RS_FC_DECLINING, /* "declining": the alternative (optional) */
+  RS_NFC
+} rs_forecast_reading_id;
+
+typedef struct rs_forecast_period {
+  double from, to;       /* years, from < to */
+  double g_start, g_end; /* GDP growth in 1/yr at from and at to, linear in between */
+} rs_forecast_period;
+
+typedef struct rs_forecast_reading {
+  int n; /* periods in time order, each starting where the previous one ended; 0: absent */
+  rs_forecast_period p[RS_FORECAST_MAXP];
+} rs_forecast_reading;
+
+typedef struct rs_forecast {
+  char file[1024];                     /* the file as given; "" for no forecast */
+  char quote[1024];                    /* the paper's words, without quotation marks */
+  rs_forecast_reading reading[RS_NFC]; /* reading[RS_FC_NATURAL].n >= 1 once loaded */
+} rs_forecast;
+
+/* "natural", "declining" for an rs_forecast_reading_id; "?" otherwise. */
+const char *rs_forecast_reading_name(int reading);
+
+/* Read the forecast file path into f (f need not be initialised; it is cleared first). Errors:
+ * RS_ERR_IO "PATH: cannot read the forecast: REASON" when the file cannot be opened; RS_ERR_INPUT
+ * "PATH:LINE: ..." for a line that is not the header, a comment or a period of a known reading
+ * with numbers (from < to, years 1900-2200, |growth| < 0.2 per year, following the previous
+ * period of its reading without a gap, at most RS_FORECAST_MAXP per reading), a second quote
+ * line, and "PATH: ..." for a file without the header, the quote or a natural period. On
+ * failure f holds no forecast. */
+rs_status rs_forecast_load(const char *path, rs_forecast *f, rs_error *err);
+
+/* The time average of reading r's GDP growth (1/yr) over [y1, y2], exact for the piecewise
+ * linear path; the value at y1 when y1 == y2 (at a period boundary: the later period's start).
+ * NAN when [y1, y2] is not within the periods of r, or r has none. */
+double rs_forecast_mean(const rs_forecast_reading *r, double y1, double y2);
+
 /* ---------------------------------------------------------------- a comparison */
 
 typedef struct rs_compare_scenario {
@@ -102,6 +157,9 @@ typedef struct rs_compare {
   char band_params[512]; /* the parameters fixed on grids, comma-separated */
   char band_note[2048];  /* one paragraph for compare.md: how the band was made, with the
                             target files used */
+  /* the JCER forecast that compare.md and the GDP growth figures set beside runs past its
+   * start (rs_compare_set_forecast); none (forecast.file "") after rs_compare_load */
+  rs_forecast forecast;
 } rs_compare;
 
 /* Load every file (the first is the reference; c need not be initialised), set the reference's
@@ -117,6 +175,14 @@ rs_status rs_compare_load(rs_compare *c, const char *const *files, int nfiles, d
  * the results are the same bit for bit for any thread count. On failure the first failing
  * scenario by index is reported, "FILE: <the run's message>" (RS_ERR_RUN). */
 rs_status rs_compare_run(rs_compare *c, int threads, rs_error *err);
+/* Give c the forecast in file (rs_forecast_load), replacing any it had. optional = 1 is for a
+ * default file (RS_FORECAST_DEFAULT) the user did not name: when it does not exist, c goes
+ * without a forecast, RS_OK is returned and *missing (may be NULL) is set to 1, so that the
+ * caller can say so once. optional = 0 is for a file the user named: a missing file is an error
+ * like any other, RS_ERR_IO naming it. Errors in the file: RS_ERR_INPUT "FILE:LINE: ...". On
+ * any failure c has no forecast; *missing is 0 unless the optional file was missing. */
+rs_status rs_compare_set_forecast(rs_compare *c, const char *file, int optional, int *missing,
+                                  rs_error *err);
 void rs_compare_free(rs_compare *c); /* a zeroed struct and NULL are fine */
 
 /* Options of the uncertainty band. */
@@ -154,13 +220,22 @@ rs_status rs_compare_band(rs_compare *c, const rs_band_options *opt, rs_error *e
  *                        differences (diff_..._min, diff_..._max; empty without a band), %.6g in
  *                        the units of series.csv, empty where undefined; deterministic
  *   dir/compare.md       tables of the key indicators (scenario x statistic, the difference in
- *                        parentheses, the band in brackets; rates and shares in percent), and
- *                        past 2000 GDP growth beside the JCER forecast of sec. 6; deterministic
+ *                        parentheses, the band in brackets; rates and shares in percent), and,
+ *                        with a forecast (c->forecast) and runs past its start, the projection
+ *                        table: per period of the natural reading (clipped to the final year),
+ *                        its average growth, the alternative reading's average over the same
+ *                        period (when the file has one) and every scenario's time average of
+ *                        gdp_growth (rs_series_mean over the same period), in percent, with the
+ *                        quote and both readings in words; deterministic
  *   dir/plots/           IND.{gp,png,pdf} for every indicator (R as R_relational) with a line per
  *                        scenario, the reference black, heavier and first in the key, the bands
- *                        shaded; overview.{gp,png,pdf} of six key indicators; with a run past
- *                        2000, the JCER forecast on GDP growth. The scripts read
- *                        ../NAME/series.csv and re-run standalone from dir/plots
+ *                        shaded; overview.{gp,png,pdf} of six key indicators; with the forecast
+ *                        and runs past its start, on GDP growth (its figure and the overview
+ *                        panel) the natural reading as a step line at the period averages,
+ *                        "JCER forecast, sec. 6 (period averages)", and the alternative as a
+ *                        thin dashed line, "JCER, alternative reading (falling ... pt a year)",
+ *                        both in the key, in % per year (datablocks $jcer and $jcer_alt). The
+ *                        scripts read ../NAME/series.csv and re-run standalone from dir/plots
  *                        (rs_plots_render_script; rendered in parallel).
  * c must have been run. plots (may be NULL) receives the merged report of the figures: without
  * gnuplot, or when gnuplot fails, RS_OK is returned with plots->rendered = 0 and why_not saying

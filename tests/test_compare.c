@@ -1,6 +1,7 @@
-/* tests/test_compare.c -- the comparison of scenarios (compare/compare.c, compare/delta.c):
- * every shipped scenario loads and runs, the scenarios do what their files say, the tables have
- * the layout their headers promise, and the results do not depend on the thread count. */
+/* tests/test_compare.c -- the comparison of scenarios (compare/compare.c, compare/delta.c,
+ * compare/forecast.c): every shipped scenario loads and runs, the scenarios do what their files
+ * say, the tables have the layout their headers promise, the results do not depend on the
+ * thread count, and the JCER forecast of sec. 6 comes from its data file, averages and all. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <dirent.h>
@@ -99,6 +100,14 @@ static int split(char *line, char **f, int max) {
     *p++ = '\0';
   }
   return n;
+}
+
+/* Write text to the file path (in the scratch directory); 1 on success. */
+static int write_text(const char *path, const char *text) {
+  FILE *fp = fopen(path, "w");
+  if (!fp) return 0;
+  int ok = fputs(text, fp) >= 0;
+  return fclose(fp) == 0 && ok;
 }
 
 static int column(char **head, int n, const char *name) {
@@ -290,23 +299,51 @@ static void compare_md_has_the_key_tables_and_the_jcer_forecast(void) {
   CHECK_STR_CONTAINS(md, "percentage points");
   CHECK_STR_CONTAINS(md, "| mean 1991\u20132000 |");
   CHECK_STR_CONTAINS(md, "mean 2001\u20132025");
-  CHECK_STR_CONTAINS(md, "JCER");
-  CHECK_STR_CONTAINS(md, "0.5 % per year in 2000-2005");
-  /* the reading's values: 0.50 in 2005, 0.00 in 2010, -0.50 in 2015, -2.50 in 2025 */
-  CHECK_STR_CONTAINS(md, "| 2010 | 0.00 |");
-  CHECK_STR_CONTAINS(md, "| 2025 | -2.50 |");
+  /* without a forecast set (rs_compare_set_forecast), no forecast */
+  CHECK(md && !strstr(md, "JCER"));
+  free(md);
+  rs_compare_free(&c);
+
+  /* with the shipped file: the natural reading's averages beside the runs' */
+  CHECK(compare_files(&c, files, 2, 2025.0, 2));
+  CHECK(rs_compare_set_forecast(&c, RS_FORECAST_DEFAULT, 0, NULL, &err) == RS_OK);
+  CHECK(rs_compare_write(dir, &c, NULL, &err) == RS_OK);
+  md = slurp(path);
+  CHECK_STR_CONTAINS(md, "## The projection beside the JCER forecast");
+  CHECK_STR_CONTAINS(md, "barely hold its own until 2005");
+  CHECK_STR_CONTAINS(md, "| period | JCER (period averages) | JCER, alternative reading |");
+  CHECK_STR_CONTAINS(md, "| 2000\u20132005 | 0.00 | 0.50 |");
+  CHECK_STR_CONTAINS(md, "| 2005\u20132015 | -0.10 | 0.00 |");
+  CHECK_STR_CONTAINS(md, "| 2015\u20132025 | -0.20 | -1.50 |");
+  CHECK_STR_CONTAINS(md, "| 2000\u20132025, all | -0.12 | -0.50 |");
+  CHECK_STR_CONTAINS(md, "falling by 0.2 points a year");
   free(md);
   snprintf(path, sizeof path, "%s/plots/gdp_growth.gp", dir);
   char *gp = slurp(path);
-  CHECK_STR_CONTAINS(gp, "JCER forecast (sec. 6, our reading)");
+  CHECK_STR_CONTAINS(gp, "JCER forecast, sec. 6 (period averages)");
+  CHECK_STR_CONTAINS(gp, "JCER, alternative reading (falling 0.1/0.2 pt a year)");
   CHECK_STR_CONTAINS(gp, "\"../calibrated/series.csv\"");
   CHECK_STR_CONTAINS(gp, "\"../reform_1980/series.csv\"");
-  CHECK_STR_CONTAINS(gp, "2015,-0.50");
+  /* the natural reading as a step: each period's average at both of its ends */
+  CHECK_STR_CONTAINS(gp,
+                     "$jcer << EOD\n2000,0\n2005,0\n2005,-0.1\n2015,-0.1\n2015,-0.2\n"
+                     "2025,-0.2\nEOD\n");
+  CHECK_STR_CONTAINS(gp, "$jcer_alt << EOD\n2000,0.5\n2005,0.5\n2005,0.5\n2015,-0.5\n");
+  free(gp);
+  snprintf(path, sizeof path, "%s/plots/overview.gp", dir);
+  gp = slurp(path);
+  CHECK_STR_CONTAINS(gp,
+                     "keyentry with lines ls 90 title \"JCER forecast, sec. 6 (period "
+                     "averages)\"");
+  CHECK_STR_CONTAINS(gp,
+                     "keyentry with lines ls 92 title \"JCER, alternative reading (falling "
+                     "0.1/0.2 pt a year)\"");
   free(gp);
   rs_compare_free(&c);
 
   /* a run ending in 2000 has no projection: no JCER line, no 2001-final column */
   CHECK(compare_files(&c, files, 2, 2000.0, 1));
+  CHECK(rs_compare_set_forecast(&c, RS_FORECAST_DEFAULT, 0, NULL, &err) == RS_OK);
   scratch("md2000", dir, sizeof dir);
   CHECK(rs_compare_write(dir, &c, NULL, &err) == RS_OK);
   snprintf(path, sizeof path, "%s/compare.md", dir);
@@ -321,6 +358,178 @@ static void compare_md_has_the_key_tables_and_the_jcer_forecast(void) {
   rs_compare_free(&c);
 }
 
+static void the_shipped_forecast_gives_the_period_averages_of_sec_6(void) {
+  rs_forecast f;
+  rs_error err;
+  CHECK(rs_forecast_load(RS_FORECAST_DEFAULT, &f, &err) == RS_OK);
+  CHECK_STR_CONTAINS(f.quote, "barely hold its own until 2005");
+  CHECK(strcmp(f.file, RS_FORECAST_DEFAULT) == 0);
+  const rs_forecast_reading *nat = &f.reading[RS_FC_NATURAL], *alt = &f.reading[RS_FC_DECLINING];
+  CHECK(nat->n == 3 && alt->n == 3);
+  if (nat->n != 3 || alt->n != 3) return;
+  /* "barely hold its own until 2005": about 0; then on average -0.1 and -0.2 %/yr */
+  CHECK(nat->p[0].from == 2000.0 && nat->p[0].to == 2005.0);
+  CHECK(nat->p[1].to == 2015.0 && nat->p[2].to == 2025.0);
+  CHECK_REL(rs_forecast_mean(nat, 2000.0, 2005.0), 0.0, 1e-15);
+  CHECK_REL(rs_forecast_mean(nat, 2005.0, 2015.0), -0.001, 1e-12);
+  CHECK_REL(rs_forecast_mean(nat, 2015.0, 2025.0), -0.002, 1e-12);
+  CHECK_REL(rs_forecast_mean(nat, 2000.0, 2025.0), -0.0012, 1e-12);
+  /* an average within a period is the period's (the reading says nothing finer) */
+  CHECK_REL(rs_forecast_mean(nat, 2006.0, 2009.0), -0.001, 1e-12);
+  /* the alternative, kept: 0.5 %/yr to 2005, then falling 0.1 and 0.2 points a year */
+  CHECK_REL(rs_forecast_mean(alt, 2000.0, 2005.0), 0.005, 1e-12);
+  CHECK_REL(rs_forecast_mean(alt, 2015.0, 2015.0), -0.005, 1e-12);
+  CHECK_REL(rs_forecast_mean(alt, 2025.0, 2025.0), -0.025, 1e-12);
+  CHECK_REL(rs_forecast_mean(alt, 2010.0, 2010.0), 0.0, 1e-12);
+  CHECK_REL(rs_forecast_mean(alt, 2005.0, 2015.0), 0.0, 1e-12);
+  CHECK_REL(rs_forecast_mean(alt, 2015.0, 2025.0), -0.015, 1e-12);
+  /* outside the forecast: no value */
+  CHECK(isnan(rs_forecast_mean(nat, 1999.0, 2005.0)));
+  CHECK(isnan(rs_forecast_mean(nat, 2020.0, 2026.0)));
+  CHECK(isnan(rs_forecast_mean(nat, 2010.0, 2005.0)));
+  CHECK(strcmp(rs_forecast_reading_name(RS_FC_NATURAL), "natural") == 0);
+  CHECK(strcmp(rs_forecast_reading_name(RS_FC_DECLINING), "declining") == 0);
+}
+
+static void the_tables_and_figures_show_whatever_the_forecast_file_holds(void) {
+  /* numbers unlike the paper's: if anything came from elsewhere, it would show */
+  char dir[1200], file[1400], path[1400];
+  scratch("fixture", dir, sizeof dir);
+  snprintf(file, sizeof file, "%s/forecast.csv", dir);
+  CHECK(write_text(file,
+                   "# a fixture\n"
+                   "# quote: a fixture forecast, not the paper's\n"
+                   "reading,from,to,growth_start,growth_end\n"
+                   "natural,2000,2010,0.003,0.003\n"
+                   "natural,2010,2025,-0.005,-0.005\n"
+                   "declining,2000,2010,0.01,0.007\n"
+                   "declining,2010,2025,0.007,0.007\n"));
+  const char *files[] = {"params/calibrated.cfg", "params/scenarios/no_bubble.cfg"};
+  rs_compare c;
+  rs_error err;
+  CHECK(compare_files(&c, files, 2, 2025.0, 2));
+  int missing = -1;
+  CHECK(rs_compare_set_forecast(&c, file, 1, &missing, &err) == RS_OK);
+  CHECK(missing == 0);
+  CHECK(rs_compare_write(dir, &c, NULL, &err) == RS_OK);
+  snprintf(path, sizeof path, "%s/compare.md", dir);
+  char *md = slurp(path);
+  CHECK_STR_CONTAINS(md, "\"a fixture forecast, not the paper's\"");
+  CHECK_STR_CONTAINS(md, "| 2000\u20132010 | 0.30 | 0.85 |");
+  CHECK_STR_CONTAINS(md, "| 2010\u20132025 | -0.50 | 0.70 |");
+  CHECK_STR_CONTAINS(md, "| 2000\u20132025, all | -0.18 | 0.76 |");
+  CHECK_STR_CONTAINS(md, "0.3 % a year over 2000\u20132010");
+  CHECK(md && !strstr(md, "0.1 percent")); /* nothing of the shipped file */
+  CHECK(md && !strstr(md, "-0.10 |"));
+  /* the runs' averages over the file's periods */
+  char cell[64];
+  snprintf(cell, sizeof cell, " %.2f |",
+           100.0 * rs_series_mean(&c.sc[0].series, RS_I_GDP_GROWTH, 2000.0, 2010.0));
+  CHECK_STR_CONTAINS(md, cell);
+  free(md);
+  snprintf(path, sizeof path, "%s/plots/gdp_growth.gp", dir);
+  char *gp = slurp(path);
+  CHECK_STR_CONTAINS(gp, "$jcer << EOD\n2000,0.3\n2010,0.3\n2010,-0.5\n2025,-0.5\nEOD\n");
+  CHECK_STR_CONTAINS(gp, "$jcer_alt << EOD\n2000,1\n2010,0.7\n2010,0.7\n2025,0.7\nEOD\n");
+  CHECK_STR_CONTAINS(gp, "JCER, alternative reading (falling 0.03 pt a year)");
+  CHECK_STR_CONTAINS(gp, "a fixture forecast, not the paper's");
+  free(gp);
+  rs_compare_free(&c);
+
+  /* a run that ends inside a period: the period clipped, and said so */
+  CHECK(compare_files(&c, files, 2, 2018.0, 1));
+  CHECK(rs_compare_set_forecast(&c, file, 0, NULL, &err) == RS_OK);
+  CHECK(rs_compare_write(dir, &c, NULL, &err) == RS_OK);
+  snprintf(path, sizeof path, "%s/compare.md", dir);
+  md = slurp(path);
+  CHECK_STR_CONTAINS(md, "| 2010\u20132018 (of 2010\u20132025) | -0.50 | 0.70 |");
+  free(md);
+  snprintf(path, sizeof path, "%s/plots/gdp_growth.gp", dir);
+  gp = slurp(path);
+  CHECK_STR_CONTAINS(gp, "2010,-0.5\n2018,-0.5\nEOD\n");
+  free(gp);
+  rs_compare_free(&c);
+}
+
+static void a_malformed_forecast_file_is_reported_with_its_line(void) {
+  static const struct {
+    const char *text, *where, *what;
+  } cases[] = {
+      {"# quote: q\nreading,from,to,growth_start,growth_end\nnatural,2000,2005,abc,0\n",
+       ":3:", "growth_start 'abc' is not a number"},
+      {"# quote: q\nreading,from,to,growth_start,growth_end\nnatural,2000,2005,0,0\n"
+       "natural,2006,2015,-0.001,-0.001\n",
+       ":4:", "without gaps"},
+      {"# quote: q\nreading,from,to,growth_start,growth_end\nnatrual,2000,2005,0,0\n",
+       ":3:", "unknown reading 'natrual'"},
+      {"# quote: q\n\nreading,from,to,growth\nnatural,2000,2005,0\n", ":3:", "header"},
+      {"# quote: q\nreading,from,to,growth_start,growth_end\nnatural,2000,2005,-0.5,-0.5\n",
+       ":3:", "1/yr"},
+      {"# quote: q\nreading,from,to,growth_start,growth_end\nnatural,2005,2000,0,0\n",
+       ":3:", "from < to"},
+      {"# quote: q\nreading,from,to,growth_start,growth_end\nnatural,2000,2005,0\n",
+       ":3:", "4 fields, want 5"},
+      {"# quote: q\n# quote: again\nreading,from,to,growth_start,growth_end\n",
+       ":2:", "second quote line"},
+      {"reading,from,to,growth_start,growth_end\nnatural,2000,2005,0,0\n", ": no comment line",
+       "# quote:"},
+      {"# quote: q\nreading,from,to,growth_start,growth_end\ndeclining,2000,2005,0,0\n",
+       ": no period", "natural"},
+  };
+  char dir[1200], file[1400], want[1500];
+  scratch("badforecast", dir, sizeof dir);
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    snprintf(file, sizeof file, "%s/bad%zu.csv", dir, k);
+    CHECK(write_text(file, cases[k].text));
+    rs_forecast f;
+    rs_error err;
+    err.msg[0] = '\0';
+    CHECK(rs_forecast_load(file, &f, &err) == RS_ERR_INPUT);
+    snprintf(want, sizeof want, "%s%s", file, cases[k].where);
+    CHECK_STR_CONTAINS(err.msg, want);
+    CHECK_STR_CONTAINS(err.msg, cases[k].what);
+    CHECK(f.file[0] == '\0' && f.reading[RS_FC_NATURAL].n == 0); /* nothing half read */
+  }
+  /* the comparison refuses it too, and is left without a forecast */
+  const char *files[] = {"params/calibrated.cfg"};
+  rs_compare c;
+  rs_error err;
+  CHECK(compare_files(&c, files, 1, 2010.0, 1));
+  snprintf(file, sizeof file, "%s/bad0.csv", dir);
+  CHECK(rs_compare_set_forecast(&c, file, 1, NULL, &err) == RS_ERR_INPUT);
+  CHECK(c.forecast.file[0] == '\0');
+  rs_compare_free(&c);
+}
+
+static void a_missing_default_forecast_leaves_the_comparison_without_it(void) {
+  const char *files[] = {"params/calibrated.cfg", "params/scenarios/no_bubble.cfg"};
+  rs_compare c;
+  rs_error err;
+  CHECK(compare_files(&c, files, 2, 2025.0, 2));
+  const char *nowhere = "tests/data/compare/no_such_forecast.csv";
+  int missing = 0;
+  CHECK(rs_compare_set_forecast(&c, nowhere, 1, &missing, &err) == RS_OK);
+  CHECK(missing == 1);
+  char dir[1200], path[1400];
+  scratch("noforecast", dir, sizeof dir);
+  CHECK(rs_compare_write(dir, &c, NULL, &err) == RS_OK);
+  snprintf(path, sizeof path, "%s/compare.md", dir);
+  char *md = slurp(path);
+  CHECK(md && !strstr(md, "JCER"));
+  CHECK_STR_CONTAINS(md, "mean 2001\u20132025"); /* the rest of the projection is there */
+  free(md);
+  snprintf(path, sizeof path, "%s/plots/gdp_growth.gp", dir);
+  char *gp = slurp(path);
+  CHECK(gp && !strstr(gp, "$jcer") && !strstr(gp, "JCER"));
+  free(gp);
+  /* the same file named by the user is an error naming it */
+  missing = -1;
+  CHECK(rs_compare_set_forecast(&c, nowhere, 0, &missing, &err) == RS_ERR_IO);
+  CHECK(missing == 0);
+  CHECK_STR_CONTAINS(err.msg, nowhere);
+  rs_compare_free(&c);
+}
+
 static void serial_and_parallel_runs_write_identical_tables(void) {
   char *files[MAX_SCEN];
   int n = shipped_scenarios(files);
@@ -331,12 +540,14 @@ static void serial_and_parallel_runs_write_identical_tables(void) {
   for (int t = 1; t <= 2; t++) {
     rs_compare c;
     CHECK(compare_files(&c, (const char *const *)files, n, 2025.0, t));
+    CHECK(rs_compare_set_forecast(&c, RS_FORECAST_DEFAULT, 0, NULL, &err) == RS_OK);
     CHECK(rs_compare_write(t == 1 ? dir1 : dir2, &c, NULL, &err) == RS_OK);
     rs_compare_free(&c);
   }
-  static const char *const names[] = {"compare.csv", "compare.md", "plots/overview.gp",
+  static const char *const names[] = {"compare.csv",           "compare.md",
+                                      "plots/overview.gp",     "plots/gdp_growth.gp",
                                       "calibrated/series.csv", "no_bubble/series.csv"};
-  for (int j = 0; j < 5; j++) {
+  for (int j = 0; j < 6; j++) {
     snprintf(p1, sizeof p1, "%s/%s", dir1, names[j]);
     snprintf(p2, sizeof p2, "%s/%s", dir2, names[j]);
     char *a = slurp(p1), *b = slurp(p2);
@@ -528,6 +739,10 @@ int main(void) {
   RUN(no_bubble_equals_the_reference_before_1986);
   RUN(compare_csv_has_one_row_per_scenario_and_indicator);
   RUN(compare_md_has_the_key_tables_and_the_jcer_forecast);
+  RUN(the_shipped_forecast_gives_the_period_averages_of_sec_6);
+  RUN(the_tables_and_figures_show_whatever_the_forecast_file_holds);
+  RUN(a_malformed_forecast_file_is_reported_with_its_line);
+  RUN(a_missing_default_forecast_leaves_the_comparison_without_it);
   RUN(serial_and_parallel_runs_write_identical_tables);
   RUN(series_mean_is_the_trapezoid_rule);
   RUN(stats_are_nan_where_the_run_does_not_reach);

@@ -49,14 +49,18 @@ compare_writes_tables_series_and_figures() {
   expect_status 0 $? "relsim compare --to 2025"
   [ -s "$TMP/out" ] && fail "-q printed: $(cat "$TMP/out")"
   expect_in "$TMP/cmp25/compare.md" "JCER forecast"
-  expect_in "$TMP/cmp25/plots/gdp_growth.gp" "JCER forecast (sec. 6, our reading)"
+  expect_in "$TMP/cmp25/compare.md" "| 2005–2015 | -0.10 |"
+  for f in gdp_growth overview; do
+    expect_in "$TMP/cmp25/plots/$f.gp" "JCER forecast, sec. 6 (period averages)"
+    expect_in "$TMP/cmp25/plots/$f.gp" "JCER, alternative reading (falling 0.1/0.2 pt a year)"
+  done
   expect_in "$TMP/cmp25/compare.csv" "calibrated,gdp_growth,1/yr,2025,"
 }
 
 compare_help_and_usage_errors() {
   "$RELSIM" compare --help >"$TMP/out" 2>&1
   expect_status 0 $? "relsim compare --help"
-  for opt in "--to YEAR" "--threads T" "--band" "--band-base FILE" "--targets FILE" \
+  for opt in "--to YEAR" "--forecast FILE" "--threads T" "--band" "--band-base FILE" "--targets FILE" \
              "--free FILE" "--band-params" "--band-points N" "--band-tolerance X" "-q"; do
     expect_in "$TMP/out" "$opt"
   done
@@ -95,6 +99,60 @@ a_bad_setting_exits_2_with_file_and_line() {
   expect_status 2 $? "an out-of-range setting"
   expect_in "$TMP/out" "$TMP/bad.cfg:3"
   expect_in "$TMP/out" "kappa_e"
+}
+
+# Run from a directory without params/data/jcer_forecast.csv (the default is relative to the
+# working directory, like the other default files): the comparison goes on without it.
+a_missing_default_forecast_gives_one_warning_and_no_forecast() {
+  local relsim root
+  relsim=$(cd "$(dirname "$RELSIM")" && pwd)/$(basename "$RELSIM")
+  root=$PWD
+  (cd "$TMP" && RELSIM_GNUPLOT=/nonexistent "$relsim" compare "$root/params/calibrated.cfg" \
+    "$root/params/scenarios/no_bubble.cfg" --to 2025 -q -o cmp >out 2>err)
+  expect_status 0 $? "relsim compare without the default forecast file"
+  [ "$(grep -c "jcer_forecast.csv" "$TMP/err")" -eq 1 ] ||
+    fail "want the missing forecast said once: $(cat "$TMP/err")"
+  expect_in "$TMP/err" "warning: params/data/jcer_forecast.csv: no such file"
+  expect_in "$TMP/err" "--forecast FILE"
+  expect_file "$TMP/cmp/compare.md"
+  grep -q "JCER" "$TMP/cmp/compare.md" && fail "compare.md has a forecast it could not read"
+  grep -qF '$jcer' "$TMP/cmp/plots/gdp_growth.gp" && fail "gdp_growth.gp draws a forecast"
+  grep -q "JCER" "$TMP/cmp/plots/gdp_growth.gp" && fail "gdp_growth.gp mentions a forecast"
+  # a run to 2000 would not draw it: nothing to say
+  (cd "$TMP" && RELSIM_GNUPLOT=/nonexistent "$relsim" compare "$root/params/calibrated.cfg" \
+    -q -o cmp2000 >out 2>err)
+  expect_status 0 $? "relsim compare to 2000 without the default forecast file"
+  grep -q "forecast" "$TMP/err" && fail "a run to 2000 warned about the forecast: $(cat "$TMP/err")"
+  return 0
+}
+
+a_named_forecast_file_must_exist_and_be_well_formed() {
+  "$RELSIM" compare params/calibrated.cfg --to 2025 --forecast "$TMP/none.csv" -o "$TMP/cmp" \
+    >"$TMP/out" 2>&1
+  expect_status 2 $? "a --forecast file that does not exist"
+  expect_in "$TMP/out" "$TMP/none.csv"
+  [ -e "$TMP/cmp/compare.csv" ] && fail "a missing forecast file still wrote compare.csv"
+  printf '# quote: q\nreading,from,to,growth_start,growth_end\nnatural,2000,2005,0,0\nnatural,2005,2015,0.1%%,0.1%%\n' \
+    >"$TMP/bad.csv"
+  "$RELSIM" compare params/calibrated.cfg --to 2025 --forecast "$TMP/bad.csv" -o "$TMP/cmp" \
+    >"$TMP/out" 2>&1
+  expect_status 2 $? "a malformed --forecast file"
+  expect_in "$TMP/out" "$TMP/bad.csv:4: growth_start '0.1%' is not a number"
+  [ -e "$TMP/cmp/compare.csv" ] && fail "a malformed forecast file still wrote compare.csv"
+  # a good one is drawn instead of the default
+  printf '# quote: the fixture of the test\nreading,from,to,growth_start,growth_end\nnatural,2000,2025,0.004,0.004\n' \
+    >"$TMP/good.csv"
+  RELSIM_GNUPLOT=/nonexistent "$RELSIM" compare params/calibrated.cfg --to 2025 \
+    --forecast="$TMP/good.csv" -q -o "$TMP/cmp" >"$TMP/out" 2>&1
+  expect_status 0 $? "a --forecast file of one's own"
+  expect_in "$TMP/cmp/compare.md" "the fixture of the test"
+  expect_in "$TMP/cmp/compare.md" "| 2000–2025 | 0.40 |"
+  expect_in "$TMP/cmp/plots/gdp_growth.gp" "2025,0.4"
+  grep -qF '$jcer_alt' "$TMP/cmp/plots/gdp_growth.gp" &&
+    fail "a file without the alternative reading drew one"
+  grep -q "alternative reading" "$TMP/cmp/plots/gdp_growth.gp" &&
+    fail "a file without the alternative reading has it in the key"
+  return 0
 }
 
 without_gnuplot_tables_and_scripts_are_written_with_one_warning() {

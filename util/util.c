@@ -377,6 +377,46 @@ const char *rs_format_csv6(double x, char buf[32]) {
   return buf;
 }
 
+int rs_csv_split(char *line, char **fields, int max) {
+  line[strcspn(line, "\r\n")] = '\0';
+  int n = 0;
+  char *p = line;
+  for (;;) {
+    while (*p == ' ' || *p == '\t') p++;
+    char *start = p, *w = p; /* w writes the field's text over itself: "" becomes " */
+    if (*p == '"') {
+      for (p++;; p++) {
+        if (*p == '\0') return -1;
+        if (*p == '"' && p[1] != '"') break;
+        if (*p == '"') p++;
+        *w++ = *p;
+      }
+      for (p++; *p == ' ' || *p == '\t'; p++) {
+      }
+      if (*p != ',' && *p != '\0') return -1;
+    } else {
+      while (*p && *p != ',') p++;
+      w = p;
+      while (w > start && (w[-1] == ' ' || w[-1] == '\t')) w--;
+    }
+    char sep = *p; /* the terminator below may overwrite it */
+    *w = '\0';
+    if (n == max) return max + 1;
+    fields[n++] = start;
+    if (sep == '\0') return n;
+    p++;
+  }
+}
+
+int rs_parse_double(const char *text, double *x) {
+  char *end;
+  errno = 0;
+  double v = strtod(text, &end);
+  if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v)) return 0;
+  *x = v;
+  return 1;
+}
+
 int rs_snprintf_fits(char *out, size_t n, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);

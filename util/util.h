@@ -90,6 +90,15 @@ void rs_buf_vprintf(rs_buf *b, const char *fmt, va_list ap);
 void rs_buf_csv_field(rs_buf *b, const char *text);
 /* A number for a CSV file: "%.6g", empty for NAN, 0 for -0, into buf of 32 bytes. */
 const char *rs_format_csv6(double x, char buf[32]);
+/* Split one line of a CSV file into its fields, in place: the reading side of
+ * rs_buf_csv_field. Commas separate; a field in double quotes may hold commas, with "" for a
+ * quote; unquoted fields are trimmed of spaces and tabs; the line break at the end is dropped.
+ * fields[0..n) point into line. Returns n (1 for an empty line), max + 1 when the line has more
+ * than max fields, or -1 when a quoted field is not closed or text follows its closing quote. */
+int rs_csv_split(char *line, char **fields, int max);
+/* Parse the whole of text as a finite number (no trailing text, no inf or nan, no overflow):
+ * 1 and *x set, or 0 and *x untouched. */
+int rs_parse_double(const char *text, double *x);
 /* snprintf that says whether the result fit into out (size n): 1, or 0 if it was truncated. */
 int rs_snprintf_fits(char *out, size_t n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
