@@ -148,6 +148,50 @@ rs_status rs_calib_residuals(const rs_params *base, const rs_targets *ts, const 
                              const double *x, int kind, double *res, double *J, int *m,
                              rs_error *err);
 
+/* ---------------------------------------------------------------- profiles (profile.c) */
+
+#define RS_PROFILE_MAX 8         /* parameters profiled in one call */
+#define RS_PROFILE_POINTS_MAX 64 /* grid points of a profile */
+#define RS_PROFILE_MAXCOL 8      /* extra columns (the thesis indicators) */
+
+/* The profile of one free parameter: the best cost over the other free parameters with it held
+ * at each grid value, and the fit at each point. The caller may add columns (e.g. what a
+ * counterfactual changes at each point's fit: compare/'s rs_compare_profile_thesis). */
+typedef struct rs_calib_profile {
+  char name[64]; /* the parameter, as in free.cfg */
+  int param;     /* its index in the free set */
+  int n;         /* points, in increasing value */
+  int at;        /* the point that holds the estimate's value */
+  int best;      /* the point of lowest cost (-1 when every point failed) */
+  double *value; /* n values */
+  double *cost;  /* n costs (INFINITY where the re-fit failed) */
+  int *status;   /* n statuses of the re-fits (as rs_calib_start.status) */
+  rs_params *fitted; /* n fitted parameter sets */
+  int ncol;          /* extra columns, 0 to RS_PROFILE_MAXCOL */
+  char col_name[RS_PROFILE_MAXCOL][48];
+  char col_label[RS_PROFILE_MAXCOL][96]; /* for tables and figure keys */
+  double *col;                           /* n x ncol, row-major, owned (NULL when ncol is 0) */
+} rs_calib_profile;
+
+/* Point k of n of a grid across [lower, upper]: even spacing, or, for a range that spans three
+ * decades or more from a non-negative lower bound (an erosion rate from 0 to 50), geometric
+ * spacing from upper/1000 with the lower bound itself as the first point. */
+double rs_calib_grid_point(double lower, double upper, int k, int n);
+
+/* Profiles of the free parameters names[0..nnames-1] (each must be in fs; fs needs two or more
+ * parameters) around the estimate (the fitted parameter set of a calibration of fs over ts):
+ * npoints (2..RS_PROFILE_POINTS_MAX) grid points across each one's search bounds plus the
+ * estimate's own value; at each, every other free parameter re-fitted by one start of the
+ * calibration (opt: iterations, tolerances, Jacobian kind) from the fit of the neighbouring
+ * point towards the estimate. Chains run in parallel (opt->threads); the result does not depend
+ * on the thread count. out[0..nnames-1] are filled from scratch; free each with
+ * rs_calib_profile_free (on error they are left empty). Errors: RS_ERR_INPUT (a name not in fs,
+ * sizes), RS_ERR_NOMEM. A re-fit that fails gives INFINITY at its point, not an error. */
+rs_status rs_calib_profiles(const rs_params *estimate, const rs_targets *ts, const rs_free_set *fs,
+                            const char *const *names, int nnames, int npoints,
+                            const rs_calib_options *opt, rs_calib_profile *out, rs_error *err);
+void rs_calib_profile_free(rs_calib_profile *pr); /* NULL and a zeroed struct are fine */
+
 /* ---------------------------------------------------------------- the report (report.c) */
 
 /* Write the calibration outputs into dir (created if needed), every file atomically and
