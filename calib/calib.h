@@ -44,6 +44,58 @@ typedef struct rs_free_set {
  * base value outside the bounds, a duplicate, more than RS_FREE_MAX. */
 rs_status rs_free_load(const char *path, const rs_params *base, rs_free_set *fs, rs_error *err);
 
+/* ---------------------------------------------------------------- bounded least squares (lsq.c) */
+
+#define RS_LSQ_MAX RS_FREE_MAX /* variables of rs_lsq_solve */
+
+/* The residuals of a least-squares problem at x (n values, within the bounds): f (m values)
+ * and, when J is not NULL, their Jacobian df/dx (m x n, row-major). Returns 0 on success,
+ * non-zero when f cannot be evaluated at x (a failed model run): the solver then treats x as
+ * infinitely bad. The f of a call with J may differ from that of a call without by the
+ * evaluation's noise (in the calibration a run with sensitivities takes other integrator
+ * steps): the solver compares costs only between calls without J. ctx is the caller's. */
+typedef int (*rs_lsq_fn)(void *ctx, const double *x, double *f, double *J);
+
+/* Called after every iteration with its number (1, 2, ...) and the cost |f|^2 reached. */
+typedef void (*rs_lsq_progress_fn)(void *ctx, int iter, double cost);
+
+typedef struct rs_lsq_options {
+  int max_iter;            /* iterations: accepted steps, each with one Jacobian */
+  double xtol, gtol, ftol; /* convergence tests: step, projected gradient, cost (see lsq.c) */
+  volatile sig_atomic_t *interrupt; /* when non-NULL and set, stop before the next trial */
+  rs_lsq_progress_fn progress;      /* may be NULL */
+  void *progress_ctx;
+} rs_lsq_options;
+
+typedef struct rs_lsq_result {
+  double cost;    /* |f(x)|^2 at the returned x; INFINITY when f could not be evaluated there */
+  int status;     /* 0 converged, 1 iteration limit, 2 interrupted, 3 failed (see rs_lsq_solve) */
+  int iterations; /* accepted steps */
+  int nf, nj;     /* evaluations of f alone (trial points) and of f with J (accepted points) */
+  int nfail;      /* evaluations that failed or returned values that are not finite */
+  int left_bound; /* times an accepted step moved a variable off a bound it sat on */
+  int at_bound;   /* variables on a bound (exactly) at the returned x */
+  double kkt;     /* the first-order optimality measure at x (the gtol test; NAN when unknown) */
+} rs_lsq_result;
+
+/* 100 iterations, tolerances 1e-8, no interrupt, no progress. */
+rs_lsq_options rs_lsq_default_options(void);
+
+/* Minimise |f(x)|^2 subject to lo <= x <= hi (finite, lo[j] < hi[j]; 1 <= n <= RS_LSQ_MAX,
+ * m >= 1) from x (clamped into the box first), by Levenberg-Marquardt steps that solve the damped
+ * linear model within the box (lsq.c says how, and what the tolerances test). A variable on a
+ * bound leaves it whenever the cost decreases into the box. x receives the end point, the
+ * lowest cost reached: the cost never increases. Failed evaluations at trial points shorten the
+ * step; only a failure at the start gives status 3 (cost INFINITY when f fails there, x the
+ * clamped start; its cost when only J fails). Deterministic: the same inputs give the same
+ * iterates bit for bit (no threads, so it may run in many threads at once, each with its own
+ * ctx). GSL's error handler must be off (gsl_set_error_handler_off, once, before any threads)
+ * so that a linear-algebra failure comes back as a code: it gives status 3 at the last good
+ * point, RS_ERR_RUN and a message. Otherwise returns RS_OK with the outcome in res,
+ * RS_ERR_INPUT for bad sizes, bounds or options, RS_ERR_NOMEM. */
+rs_status rs_lsq_solve(int n, int m, const double *lo, const double *hi, rs_lsq_fn fn, void *ctx,
+                       const rs_lsq_options *opt, double *x, rs_lsq_result *res, rs_error *err);
+
 /* ---------------------------------------------------------------- options */
 
 typedef enum rs_jacobian_kind {
