@@ -1,11 +1,13 @@
 /* calib/calib.h -- calibration of relsim against the paper's figures.
  * This module fits the free parameters (params/free.cfg) of a base scenario to the targets
- * (params/targets.cfg) by weighted least squares on scaled residuals: a trust-region
- * Levenberg-Marquardt (GSL gsl_multifit_nlinear) from a Latin-hypercube multi-start, in parallel
- * (OpenMP) with results independent of the thread count, with the Jacobian from CVODES forward
- * sensitivities (or central differences, for checking). It then describes the fit: standard
- * errors, correlations, identifiability (collinearity indices) and targets in tension, and
- * writes the report (report.c). */
+ * (params/targets.cfg) by weighted least squares on scaled residuals: a Levenberg-Marquardt
+ * method that keeps the parameters within their search bounds as constraints (lsq.c, for any
+ * small bound-constrained least-squares problem), from a multi-start of the base values and a
+ * Latin hypercube, in parallel (OpenMP) with results
+ * independent of the thread count, with the Jacobian from CVODES forward sensitivities (or
+ * central differences, for checking). It then describes the fit: standard errors,
+ * correlations, identifiability (collinearity indices) and targets in tension, and writes the
+ * report (report.c). */
 #ifndef RS_CALIB_H
 #define RS_CALIB_H
 
@@ -110,7 +112,7 @@ typedef struct rs_calib_options {
   int jacobian;            /* rs_jacobian_kind */
   int threads;             /* OpenMP threads; 0 = the OpenMP default */
   int progress;            /* 1: progress lines on stderr */
-  double xtol, gtol, ftol; /* convergence tests of gsl_multifit_nlinear_test */
+  double xtol, gtol, ftol; /* convergence tests of rs_lsq_solve (lsq.c) */
   volatile sig_atomic_t *interrupt; /* when non-NULL and set (by a SIGINT handler), every start
                                        stops at its next iteration and the best point so far is
                                        returned with interrupted = 1 */
@@ -126,8 +128,9 @@ typedef struct rs_calib_start {
   double x[RS_FREE_MAX];  /* end point */
   double cost;            /* cost at the end point (see rs_calib_result.cost) */
   int iterations;
-  int status; /* 0 converged, 1 iteration limit, 2 interrupted, 3 failed */
-  long runs;  /* model runs used (plain + sensitivity) */
+  int status;     /* 0 converged, 1 iteration limit, 2 interrupted, 3 failed */
+  long runs;      /* model runs used (plain + sensitivity) */
+  int left_bound; /* times a step moved a parameter off a bound it sat on */
 } rs_calib_start;
 
 /* A pair of targets whose cost gradients point against each other at the optimum: moving the

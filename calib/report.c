@@ -1564,19 +1564,22 @@ static void put_md_tension(rs_buf *b, const report_ctx *c) {
 
 static void put_md_starts(rs_buf *b, const report_ctx *c) {
   const rs_calib_result *r = c->res;
+  rs_buf_printf(b, "## Starts\n\nStart 1 is the base values; ");
   rs_buf_printf(b,
-                "## Starts\n\n"
-                "Start 1 is the base values; the others a Latin hypercube over the search "
-                "bounds. Each ran Levenberg–Marquardt from its start.\n\n"
-                "| start | cost | cost − best | iterations | model runs | status |\n"
-                "|---:|---:|---:|---:|---:|---|\n");
+                "the others a Latin hypercube over the search bounds. Each ran "
+                "Levenberg–Marquardt within the bounds from its start; *left a bound* counts "
+                "the times a step moved a parameter off a bound it had reached.\n\n"
+                "| start | cost | cost − best | iterations | model runs | left a bound | "
+                "status |\n"
+                "|---:|---:|---:|---:|---:|---:|---|\n");
   double cb = r->best >= 0 && r->best < r->nstarts ? r->starts[r->best].cost : (double)NAN;
   for (int i = 0; i < r->nstarts; i++) {
     const rs_calib_start *s = &r->starts[i];
     char a[32], d[32];
-    rs_buf_printf(b, "| %s%d%s | %s | %s | %d | %ld | %s%s |\n", i == r->best ? "**" : "", i + 1,
-                  i == r->best ? "**" : "", rs_format_csv6(s->cost, a), g4(s->cost - cb, d),
-                  s->iterations, s->runs, status_word(s->status), i == r->best ? " (best)" : "");
+    rs_buf_printf(b, "| %s%d%s | %s | %s | %d | %ld | %d | %s%s |\n", i == r->best ? "**" : "",
+                  i + 1, i == r->best ? "**" : "", rs_format_csv6(s->cost, a), g4(s->cost - cb, d),
+                  s->iterations, s->runs, s->left_bound, status_word(s->status),
+                  i == r->best ? " (best)" : "");
   }
   rs_buf_printf(b, "\n");
 }
