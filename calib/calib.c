@@ -11,7 +11,8 @@
  * as the cost falls inward.) One-sided targets (ranges, orders) are hinge residuals: zero when
  * satisfied.
  *
- * Starts: the base values and a Latin hypercube with a fixed seed. Each start runs in its own
+ * Starts: the base values, the given extra points (a previous optimum: the fit can then only
+ * improve on it), and a Latin hypercube with a fixed seed. Each start runs in its own
  * workspace on one thread; the best is the lowest cost, ties to the lowest index, so the thread
  * count cannot matter. */
 #include "calib.h"
@@ -255,14 +256,24 @@ static double next_uniform(uint64_t *state) {
   return (double)(next_u64(state) >> 11) * (1.0 / 9007199254740992.0);
 }
 
-/* Start 0 at the base values; starts 1..N-1 a Latin hypercube over the bounds: each parameter's
- * range cut into N-1 strata, one point per stratum, strata shuffled per parameter. */
-static void design(const rs_params *base, const rs_free_set *fs, int nstarts, uint64_t seed,
+/* Start 0 at the base values; starts 1..nextra at the extra points (their free values clamped
+ * into the search bounds); then the Latin hypercube of nstarts - 1 points over the bounds: each
+ * parameter's range cut into nstarts - 1 strata, one point per stratum, strata shuffled per
+ * parameter. The hypercube depends on nstarts and the seed only, so extra starts add points to
+ * the same design instead of moving it. */
+static void design(const rs_params *base, const rs_free_set *fs, const rs_calib_options *opt,
                    rs_calib_start *starts) {
-  uint64_t st = seed;
-  int k = nstarts - 1;
+  uint64_t st = opt->seed;
+  int k = opt->nstarts - 1, off = 1 + opt->nextra;
   int perm[1024];
-  for (int j = 0; j < fs->n; j++) starts[0].x0[j] = rs_pref_get(base, fs->p[j].ref);
+  for (int j = 0; j < fs->n; j++) {
+    const rs_free_param *fp = &fs->p[j];
+    starts[0].x0[j] = rs_pref_get(base, fp->ref);
+    for (int e = 0; e < opt->nextra; e++) {
+      double v = rs_pref_get(&opt->extra_starts[e], fp->ref);
+      starts[1 + e].x0[j] = v < fp->lower ? fp->lower : v > fp->upper ? fp->upper : v;
+    }
+  }
   for (int j = 0; j < fs->n && k > 0; j++) {
     for (int i = 0; i < k; i++) perm[i] = i;
     for (int i = k - 1; i > 0; i--) {
@@ -274,7 +285,7 @@ static void design(const rs_params *base, const rs_free_set *fs, int nstarts, ui
     const rs_free_param *fp = &fs->p[j];
     for (int i = 0; i < k; i++) {
       double z = ((double)perm[i] + next_uniform(&st)) / (double)k;
-      starts[i + 1].x0[j] = fp->lower + z * (fp->upper - fp->lower);
+      starts[off + i].x0[j] = fp->lower + z * (fp->upper - fp->lower);
     }
   }
 }
@@ -283,6 +294,7 @@ static void design(const rs_params *base, const rs_free_set *fs, int nstarts, ui
 
 typedef struct shared {
   const rs_calib_options *opt;
+  int nstarts; /* all starts */
   int done;    /* starts finished */
   double best; /* best cost so far, for progress */
 } shared;
@@ -302,7 +314,7 @@ static void progress(void *ctx, int iter, double cost) {
     fprintf(stderr,
             "\rcalibrate: %d/%d starts done, best cost %.4g; start %d: iteration %d, "
             "cost %.4g   ",
-            sh->done, sh->opt->nstarts, sh->best, sc->k + 1, iter, cost);
+            sh->done, sh->nstarts, sh->best, sc->k + 1, iter, cost);
     fflush(stderr);
   }
 }
@@ -641,14 +653,19 @@ rs_status rs_calibrate(const rs_params *base, const rs_targets *ts, const rs_fre
                    "calibration: need 1 to %d free parameters and 1 to 1024 "
                    "starts",
                    RS_FREE_MAX);
-  int nstarts = opt->nstarts;
+  if (opt->nextra < 0 || opt->nextra > RS_CALIB_MAX_EXTRA ||
+      (opt->nextra > 0 && !opt->extra_starts))
+    return rs_fail(err, RS_ERR_INPUT, "calibration: need 0 to %d extra starts (and their values)",
+                   RS_CALIB_MAX_EXTRA);
+  int nstarts = opt->nstarts + opt->nextra;
   res->n = fs->n;
   res->nstarts = nstarts;
+  res->nextra = opt->nextra;
   res->starts = calloc((size_t)nstarts, sizeof *res->starts);
   if (!res->starts) return rs_fail(err, RS_ERR_NOMEM, "calibration: out of memory");
   gsl_set_error_handler_off(); /* errors come back as return codes, never abort() */
-  design(base, fs, opt->nstarts, opt->seed, res->starts);
-  shared sh = {opt, 0, (double)INFINITY};
+  design(base, fs, opt, res->starts);
+  shared sh = {opt, nstarts, 0, (double)INFINITY};
   int threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
   for (int k = 0; k < nstarts; k++) {

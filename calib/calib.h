@@ -2,8 +2,8 @@
  * This module fits the free parameters (params/free.cfg) of a base scenario to the targets
  * (params/targets.cfg) by weighted least squares on scaled residuals: a Levenberg-Marquardt
  * method that keeps the parameters within their search bounds as constraints (lsq.c, for any
- * small bound-constrained least-squares problem), from a multi-start of the base values and a
- * Latin hypercube, in parallel (OpenMP) with results
+ * small bound-constrained least-squares problem), from a multi-start of the base values, given
+ * points (a previous optimum) and a Latin hypercube, in parallel (OpenMP) with results
  * independent of the thread count, with the Jacobian from CVODES forward sensitivities (or
  * central differences, for checking). It then describes the fit: standard errors,
  * correlations, identifiability (collinearity indices) and targets in tension, and writes the
@@ -105,20 +105,29 @@ typedef enum rs_jacobian_kind {
   RS_JAC_FD    /* central differences of whole runs (for checking) */
 } rs_jacobian_kind;
 
+#define RS_CALIB_MAX_EXTRA 64 /* extra starting points */
+
 typedef struct rs_calib_options {
-  int nstarts;             /* starts: start 0 is the base values, the rest a Latin hypercube */
-  uint64_t seed;           /* seed of the design (the result depends on it, not on threads) */
-  int max_iter;            /* Levenberg-Marquardt iterations per start */
-  int jacobian;            /* rs_jacobian_kind */
-  int threads;             /* OpenMP threads; 0 = the OpenMP default */
-  int progress;            /* 1: progress lines on stderr */
-  double xtol, gtol, ftol; /* convergence tests of rs_lsq_solve (lsq.c) */
+  int nstarts;                   /* the design: start 0 is the base values, nstarts - 1 a Latin
+                                    hypercube; the extra starts come on top */
+  uint64_t seed;                 /* seed of the design (the result depends on it, not on threads) */
+  int max_iter;                  /* Levenberg-Marquardt iterations per start */
+  int jacobian;                  /* rs_jacobian_kind */
+  int threads;                   /* OpenMP threads; 0 = the OpenMP default */
+  int progress;                  /* 1: progress lines on stderr */
+  double xtol, gtol, ftol;       /* convergence tests of rs_lsq_solve (lsq.c) */
+  const rs_params *extra_starts; /* nextra parameter sets (may be NULL when nextra is 0): the
+                                    values of the free parameters in each, clamped into the
+                                    search bounds, are starts 1..nextra (0-based; the hypercube
+                                    follows them), e.g. a previous optimum */
+  int nextra;                    /* 0 to RS_CALIB_MAX_EXTRA */
   volatile sig_atomic_t *interrupt; /* when non-NULL and set (by a SIGINT handler), every start
                                        stops at its next iteration and the best point so far is
                                        returned with interrupted = 1 */
 } rs_calib_options;
 
-/* 16 starts, seed 20010618 (the paper's date), 100 iterations, sensitivities, tolerances 1e-8. */
+/* 16 starts, seed 20010618 (the paper's date), 100 iterations, sensitivities, tolerances 1e-8,
+ * no extra starts. */
 rs_calib_options rs_calib_default_options(void);
 
 /* ---------------------------------------------------------------- the result */
@@ -150,9 +159,10 @@ typedef struct rs_calib_collin {
 } rs_calib_collin;
 
 typedef struct rs_calib_result {
-  int n; /* free parameters */
-  int m; /* residuals: targets (modelled, incl. series points) and priors */
-  int nstarts;
+  int n;                  /* free parameters */
+  int m;                  /* residuals: targets (modelled, incl. series points) and priors */
+  int nstarts;            /* all starts: 1 + nextra + the hypercube */
+  int nextra;             /* starts 1..nextra (0-based) are the extra points */
   rs_calib_start *starts; /* nstarts, owned */
   int best;               /* index of the best start (lowest cost; ties: lowest index) */
   double x[RS_FREE_MAX];  /* the estimate */

@@ -10,6 +10,7 @@ foreach(t help_and_version_succeed
           without_gnuplot_the_csv_and_scripts_are_still_written
           the_shipped_calibration_is_reproduced
           calibrate_errors_name_the_file_and_line
+          calibrate_a_start_file_is_one_more_start_and_never_loses_its_cost
           calibrate_interrupted_keeps_the_best_point_so_far
           compare_bands_bracket_the_differences
           docs_parameters_md_matches_the_registry
