@@ -32,9 +32,9 @@
  *   - Trials evaluate f alone; the Jacobian is evaluated only at accepted points (in the
  *     calibration a Jacobian costs a run with sensitivities or 4n runs). Costs are compared
  *     only between evaluations without J: the f that comes with J may differ by the
- *     evaluation's noise (a run with sensitivities takes other integrator steps, and the
- *     difference, about 1e-7 of the cost, would otherwise decide steps near the optimum). The
- *     linear model is f + J s with that f and the J of the same point.
+ *     evaluation's noise (a run with sensitivities takes other integrator steps), and near an
+ *     optimum that difference is as large as the reductions that decide the steps. The linear
+ *     model is f + J s with the f without J and the J of the same point.
  *   - The subproblem works on R and q of J = QR, q = Q'f (n x n and n values, computed once per
  *     Jacobian and reused by every trial): |f + J s|^2 = |q + R s|^2 + const, and each
  *     active set's damped least-squares solve is a QR of [R_F; sqrt(mu) D_F] (at most 2n x n),
@@ -89,7 +89,6 @@ typedef struct lsq_ws {
   double *s, *xt;  /* step and trial point */
   double *lb, *ub; /* step bounds lo - x, hi - x */
   int *state;      /* per variable in box_step: 0 free, -1 on its lower, +1 on its upper bound */
-  double *G;       /* box_step: gradient of the damped model at s */
   gsl_matrix *A;   /* rows x n: J for its QR */
   gsl_vector *tau; /* n */
   gsl_vector *v;   /* rows: f, then Q'f */
@@ -113,7 +112,6 @@ static void ws_free(lsq_ws *w) {
   free(w->lb);
   free(w->ub);
   free(w->state);
-  free(w->G);
   if (w->A) gsl_matrix_free(w->A);
   if (w->tau) gsl_vector_free(w->tau);
   if (w->v) gsl_vector_free(w->v);
@@ -145,7 +143,6 @@ static int ws_alloc(lsq_ws *w, int n, int m) {
   w->lb = malloc(sizeof(double) * N);
   w->ub = malloc(sizeof(double) * N);
   w->state = malloc(sizeof(int) * N);
-  w->G = malloc(sizeof(double) * N);
   w->A = gsl_matrix_alloc((size_t)w->rows, N);
   w->tau = gsl_vector_alloc(N);
   w->v = gsl_vector_alloc((size_t)w->rows);
@@ -155,8 +152,8 @@ static int ws_alloc(lsq_ws *w, int n, int m) {
   w->sol = gsl_vector_alloc(N);
   w->resid = gsl_vector_alloc(2 * N);
   return w->f && w->ft && w->fj && w->J && w->Jt && w->g && w->D && w->Dset && w->R && w->q &&
-         w->s && w->xt && w->lb && w->ub && w->state && w->G && w->A && w->tau && w->v && w->B &&
-         w->btau && w->b && w->sol && w->resid;
+         w->s && w->xt && w->lb && w->ub && w->state && w->A && w->tau && w->v && w->B && w->btau &&
+         w->b && w->sol && w->resid;
 }
 
 /* ---------------------------------------------------------------- helpers */
@@ -353,7 +350,6 @@ static int box_step(lsq_ws *w, double mu) {
     for (int j = 0; j < n; j++) {
       double gj = mu * w->D[j] * w->D[j] * w->s[j];
       for (int i = 0; i <= j; i++) gj += w->R[i * n + j] * Rs[i];
-      w->G[j] = gj;
       double pull =
           (w->state[j] < 0 && gj < 0.0) || (w->state[j] > 0 && gj > 0.0) ? fabs(gj) / w->D[j] : 0.0;
       if (pull > best) best = pull, release = j;
