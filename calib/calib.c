@@ -1,19 +1,25 @@
-/* calib/calib.c -- the calibration: residuals and their Jacobian, Levenberg-Marquardt from a
- * Latin-hypercube multi-start in parallel, and the description of the estimate (covariance,
+/* calib/calib.c -- the calibration: residuals and their Jacobian, bounded Levenberg-Marquardt
+ * (lsq.c) from a multi-start in parallel, and the description of the estimate (covariance,
  * correlations, collinearity indices, targets in tension).
  *
  * Cost: sum over modelled targets of weight * (scaled residual)^2, plus ((x - mean)/sd)^2 for
  * each prior. The optimiser sees the weighted residual vector f = sqrt(weight) * r (so that
- * |f|^2 is the cost) as a function of unbounded variables u, x = lo + (hi - lo) / (1 + e^-u):
- * bounds hold by construction and the map is smooth. One-sided targets (ranges, orders) are
- * hinge residuals: zero when satisfied. */
+ * |f|^2 is the cost) as a function of the free parameters x themselves, within their search
+ * bounds. (They used to be mapped from unbounded variables by a logistic function, whose
+ * derivative vanishes at a bound: a parameter that reached a bound stayed there. rs_lsq_solve
+ * treats the bounds as constraints of each step instead, so a parameter leaves a bound as soon
+ * as the cost falls inward.) One-sided targets (ranges, orders) are hinge residuals: zero when
+ * satisfied.
+ *
+ * Starts: the base values, the given extra points (a previous optimum: the fit can then only
+ * improve on it), and a Latin hypercube with a fixed seed. Each start runs in its own
+ * workspace on one thread; the best is the lowest cost, ties to the lowest index, so the thread
+ * count cannot matter. */
 #include "calib.h"
 
-#include <gsl/gsl_blas.h>
 #include <gsl/gsl_eigen.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
-#include <gsl/gsl_multifit_nlinear.h>
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -144,53 +150,83 @@ static rs_status eval_f(problem *pb, const double *x, double *f) {
   return assemble(pb, x, f, NULL, 0);
 }
 
-/* Central difference of the residuals along parameter j with step h, into d (m values). */
-static rs_status central(problem *pb, const double *x, int j, double h, double *fp, double *fm,
-                         double *d) {
+/* The difference quotient of the residuals along parameter j, into d (m values): central,
+ * (f(x + h) - f(x - h)) / 2h, when side is 0; one-sided of second order,
+ * side (-3 f(x) + 4 f(x + side h) - f(x + 2 side h)) / 2h, when side is +1 or -1 (f0 = f(x)),
+ * for a parameter too close to a bound for x - h (or x + h) to stay within the search range.
+ * Both have an error of order h^2. */
+static rs_status difference(problem *pb, const double *x, const double *f0, int j, double h,
+                            int side, double *f1, double *f2, double *d) {
   double xx[RS_FREE_MAX];
   memcpy(xx, x, sizeof(double) * (size_t)pb->n);
-  xx[j] = x[j] + h;
-  rs_status st = eval_f(pb, xx, fp);
-  xx[j] = x[j] - h;
-  if (st == RS_OK) st = eval_f(pb, xx, fm);
-  for (int r = 0; st == RS_OK && r < pb->m; r++) d[r] = (fp[r] - fm[r]) / (2.0 * h);
+  xx[j] = side == 0 ? x[j] + h : x[j] + side * h;
+  rs_status st = eval_f(pb, xx, f1);
+  xx[j] = side == 0 ? x[j] - h : x[j] + 2.0 * side * h;
+  if (st == RS_OK) st = eval_f(pb, xx, f2);
+  for (int r = 0; st == RS_OK && r < pb->m; r++)
+    d[r] = side == 0 ? (f1[r] - f2[r]) / (2.0 * h)
+                     : side * (-3.0 * f0[r] + 4.0 * f1[r] - f2[r]) / (2.0 * h);
   return st;
 }
 
-/* Central differences of whole runs, the checking alternative to the sensitivities, with one
- * Richardson extrapolation (4 runs a parameter): (4 D(h/2) - D(h)) / 3 cancels the h^2 term,
- * which matters where a trajectory passes a smoothed kink (min(a, 1) near the frontier). The
- * step, 5e-3 of the value, balances what remains against the noise of whole runs (their global
- * error, about 1e-9 relative at tight tolerances, divided by h). */
-static rs_status jacobian_fd(problem *pb, const double *x, double *J) {
+/* Differences of whole runs, the checking alternative to the sensitivities (and their stand-in
+ * where a sensitivity is not finite), for the columns j of J with which[j] set (all when which
+ * is NULL), with one Richardson extrapolation (4 runs a parameter): (4 D(h/2) - D(h)) / 3
+ * cancels the h^2 term, which matters where a trajectory passes a smoothed kink (min(a, 1)
+ * near the frontier). The step, 5e-3 of the value, balances what remains against the noise of
+ * whole runs (their global error, about 1e-9 relative at tight tolerances, divided by h). A
+ * parameter within 2h of a bound of its search range is differenced on the inside only: the
+ * optimiser puts parameters exactly on their bounds, and beyond a bound the model may not run.
+ * f receives the residuals at x from a plain run, which is also the run left in pb->s. */
+static rs_status jacobian_fd(problem *pb, const double *x, double *f, double *J, const int *which) {
   int n = pb->n, m = pb->m;
   double *buf = malloc(sizeof(double) * (size_t)m * 4);
   if (!buf) return rs_fail(&pb->err, RS_ERR_NOMEM, "calibration: out of memory");
-  double *fp = buf, *fm = buf + m, *d1 = buf + 2 * m, *d2 = buf + 3 * m;
-  rs_status st = RS_OK;
+  double *f1 = buf, *f2 = buf + m, *d1 = buf + 2 * m, *d2 = buf + 3 * m;
+  rs_status st = eval_f(pb, x, f);
   for (int j = 0; j < n && st == RS_OK; j++) {
+    if (which && !which[j]) continue;
     const rs_free_param *fr = &pb->fs->p[j];
     double h = 5e-3 * fmax(fabs(x[j]), 1e-3 * (fr->upper - fr->lower));
-    st = central(pb, x, j, h, fp, fm, d1);
-    if (st == RS_OK) st = central(pb, x, j, 0.5 * h, fp, fm, d2);
+    int side = x[j] - h < fr->lower ? 1 : x[j] + h > fr->upper ? -1 : 0;
+    st = difference(pb, x, f, j, h, side, f1, f2, d1);
+    if (st == RS_OK) st = difference(pb, x, f, j, 0.5 * h, side, f1, f2, d2);
     for (int r = 0; st == RS_OK && r < m; r++)
       J[(size_t)r * (size_t)n + (size_t)j] = (4.0 * d2[r] - d1[r]) / 3.0;
   }
+  /* The perturbed runs replaced the run at x; the caller may read it (the report does). */
+  if (st == RS_OK) st = eval_f(pb, x, f);
   free(buf);
   return st;
 }
 
-/* Residuals and their Jacobian with respect to x. */
+/* Residuals and their Jacobian with respect to x. A sensitivity that is not finite (a
+ * derivative that floating point cannot form where the model sits on the edge of its range:
+ * d/dnu of (1 - R)^nu at R = 1 is 0 * log 0) would stop the optimiser at that point; its column
+ * comes from differences of runs instead, and f then from a plain run. */
 static rs_status eval_fJ(problem *pb, const double *x, double *f, double *J) {
-  if (pb->jacobian == RS_JAC_FD) {
-    rs_status st = eval_f(pb, x, f);
-    return st == RS_OK ? jacobian_fd(pb, x, J) : st;
-  }
+  if (pb->jacobian == RS_JAC_FD) return jacobian_fd(pb, x, f, J, NULL);
   set_x(pb, x);
   pb->runs++;
   rs_status st = rs_sim_run_sens(pb->sim, &pb->p, pb->refs, pb->n, &pb->s, pb->dS, NULL, &pb->err);
+  if (st == RS_OK) st = assemble(pb, x, f, J, 1);
   if (st != RS_OK) return st;
-  return assemble(pb, x, f, J, 1);
+  int bad[RS_FREE_MAX] = {0}, nbad = 0;
+  for (int r = 0; r < pb->m; r++)
+    for (int j = 0; j < pb->n; j++)
+      if (!isfinite(J[(size_t)r * (size_t)pb->n + (size_t)j]) && !bad[j]) bad[j] = 1, nbad++;
+  return nbad ? jacobian_fd(pb, x, f, J, bad) : RS_OK;
+}
+
+/* ---------------------------------------------------------------- the solver's callback */
+
+/* The residuals (and Jacobian) of a start for rs_lsq_solve. A run that fails (the integrator
+ * gave up at an extreme point) is reported as such: the solver shortens its step instead of the
+ * start aborting. */
+static int lsq_residuals(void *ctx, const double *x, double *f, double *J) {
+  problem *pb = ctx;
+  rs_status st = J ? eval_fJ(pb, x, f, J) : eval_f(pb, x, f);
+  return st == RS_OK ? 0 : 1;
 }
 
 rs_status rs_calib_residuals(const rs_params *base, const rs_targets *ts, const rs_free_set *fs,
@@ -204,53 +240,6 @@ rs_status rs_calib_residuals(const rs_params *base, const rs_targets *ts, const 
   if (st != RS_OK && err) *err = pb.err;
   problem_free(&pb);
   return st;
-}
-
-/* ---------------------------------------------------------------- bounds transform */
-
-static double to_x(const rs_free_param *fp, double u) {
-  return fp->lower + (fp->upper - fp->lower) / (1.0 + exp(-u));
-}
-
-static double dx_du(const rs_free_param *fp, double x) {
-  return (x - fp->lower) * (fp->upper - x) / (fp->upper - fp->lower);
-}
-
-static double to_u(const rs_free_param *fp, double x) {
-  double range = fp->upper - fp->lower, z = (x - fp->lower) / range;
-  /* A start on a bound would sit where the transform is flat: step inside. */
-  if (z < 1e-6) z = 1e-6;
-  if (z > 1.0 - 1e-6) z = 1.0 - 1e-6;
-  return log(z / (1.0 - z));
-}
-
-/* ---------------------------------------------------------------- GSL callbacks */
-
-/* A run that fails (the integrator gave up at an extreme point) returns large residuals, so
- * that the trust region shrinks away from it instead of the start aborting. */
-static const double failed_residual = 1e3;
-
-static int gsl_f(const gsl_vector *u, void *params, gsl_vector *f) {
-  problem *pb = params;
-  double x[RS_FREE_MAX];
-  for (int j = 0; j < pb->n; j++) x[j] = to_x(&pb->fs->p[j], gsl_vector_get(u, (size_t)j));
-  if (eval_f(pb, x, f->data) != RS_OK) gsl_vector_set_all(f, failed_residual);
-  return GSL_SUCCESS;
-}
-
-static int gsl_df(const gsl_vector *u, void *params, gsl_matrix *Jm) {
-  problem *pb = params;
-  double x[RS_FREE_MAX], *f = malloc(sizeof(double) * (size_t)pb->m);
-  if (!f) return GSL_ENOMEM;
-  for (int j = 0; j < pb->n; j++) x[j] = to_x(&pb->fs->p[j], gsl_vector_get(u, (size_t)j));
-  /* The matrix is m x n with tda == n (gsl_matrix_alloc), the layout eval_fJ writes. */
-  if (eval_fJ(pb, x, f, Jm->data) != RS_OK) gsl_matrix_set_zero(Jm);
-  for (int j = 0; j < pb->n; j++) {
-    double d = dx_du(&pb->fs->p[j], x[j]);
-    for (int r = 0; r < pb->m; r++) Jm->data[(size_t)r * Jm->tda + (size_t)j] *= d;
-  }
-  free(f);
-  return GSL_SUCCESS;
 }
 
 /* ---------------------------------------------------------------- the design */
@@ -267,14 +256,24 @@ static double next_uniform(uint64_t *state) {
   return (double)(next_u64(state) >> 11) * (1.0 / 9007199254740992.0);
 }
 
-/* Start 0 at the base values; starts 1..N-1 a Latin hypercube over the bounds: each parameter's
- * range cut into N-1 strata, one point per stratum, strata shuffled per parameter. */
-static void design(const rs_params *base, const rs_free_set *fs, int nstarts, uint64_t seed,
+/* Start 0 at the base values; starts 1..nextra at the extra points (their free values clamped
+ * into the search bounds); then the Latin hypercube of nstarts - 1 points over the bounds: each
+ * parameter's range cut into nstarts - 1 strata, one point per stratum, strata shuffled per
+ * parameter. The hypercube depends on nstarts and the seed only, so extra starts add points to
+ * the same design instead of moving it. */
+static void design(const rs_params *base, const rs_free_set *fs, const rs_calib_options *opt,
                    rs_calib_start *starts) {
-  uint64_t st = seed;
-  int k = nstarts - 1;
+  uint64_t st = opt->seed;
+  int k = opt->nstarts - 1, off = 1 + opt->nextra;
   int perm[1024];
-  for (int j = 0; j < fs->n; j++) starts[0].x0[j] = rs_pref_get(base, fs->p[j].ref);
+  for (int j = 0; j < fs->n; j++) {
+    const rs_free_param *fp = &fs->p[j];
+    starts[0].x0[j] = rs_pref_get(base, fp->ref);
+    for (int e = 0; e < opt->nextra; e++) {
+      double v = rs_pref_get(&opt->extra_starts[e], fp->ref);
+      starts[1 + e].x0[j] = v < fp->lower ? fp->lower : v > fp->upper ? fp->upper : v;
+    }
+  }
   for (int j = 0; j < fs->n && k > 0; j++) {
     for (int i = 0; i < k; i++) perm[i] = i;
     for (int i = k - 1; i > 0; i--) {
@@ -286,7 +285,7 @@ static void design(const rs_params *base, const rs_free_set *fs, int nstarts, ui
     const rs_free_param *fp = &fs->p[j];
     for (int i = 0; i < k; i++) {
       double z = ((double)perm[i] + next_uniform(&st)) / (double)k;
-      starts[i + 1].x0[j] = fp->lower + z * (fp->upper - fp->lower);
+      starts[off + i].x0[j] = fp->lower + z * (fp->upper - fp->lower);
     }
   }
 }
@@ -295,29 +294,32 @@ static void design(const rs_params *base, const rs_free_set *fs, int nstarts, ui
 
 typedef struct shared {
   const rs_calib_options *opt;
+  int nstarts; /* all starts */
   int done;    /* starts finished */
   double best; /* best cost so far, for progress */
 } shared;
 
-static void progress(shared *sh, int start, int iter, double cost) {
+/* What the progress line needs to know about one start. */
+typedef struct start_ctx {
+  shared *sh;
+  int k;
+} start_ctx;
+
+static void progress(void *ctx, int iter, double cost) {
+  start_ctx *sc = ctx;
+  shared *sh = sc->sh;
   if (!sh->opt->progress) return;
 #pragma omp critical(rs_calib_progress)
   {
     fprintf(stderr,
             "\rcalibrate: %d/%d starts done, best cost %.4g; start %d: iteration %d, "
             "cost %.4g   ",
-            sh->done, sh->opt->nstarts, sh->best, start + 1, iter, cost);
+            sh->done, sh->nstarts, sh->best, sc->k + 1, iter, cost);
     fflush(stderr);
   }
 }
 
-static double sumsq(const gsl_vector *f) {
-  double s = 0.0;
-  for (size_t i = 0; i < f->size; i++) s += f->data[i] * f->data[i];
-  return s;
-}
-
-/* Levenberg-Marquardt from start k. */
+/* The bounded Levenberg-Marquardt (lsq.c) from start k, in its own workspace. */
 static void run_start(const rs_params *base, const rs_targets *ts, const rs_free_set *fs,
                       shared *sh, int k, rs_calib_start *out) {
   const rs_calib_options *opt = sh->opt;
@@ -328,51 +330,30 @@ static void run_start(const rs_params *base, const rs_targets *ts, const rs_free
   out->cost = (double)INFINITY;
   out->status = 3;
   if (problem_init(&pb, base, ts, fs, opt->jacobian, &err) != RS_OK) return;
-  gsl_multifit_nlinear_fdf fdf;
-  memset(&fdf, 0, sizeof fdf);
-  fdf.f = gsl_f;
-  fdf.df = gsl_df;
-  fdf.n = (size_t)pb.m;
-  fdf.p = (size_t)n;
-  fdf.params = &pb;
-  gsl_multifit_nlinear_parameters par = gsl_multifit_nlinear_default_parameters();
-  par.trs = gsl_multifit_nlinear_trs_lm;
-  par.scale = gsl_multifit_nlinear_scale_more;
-  gsl_multifit_nlinear_workspace *w =
-      gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &par, (size_t)pb.m, (size_t)n);
-  gsl_vector *u = gsl_vector_alloc((size_t)n);
-  if (w && u) {
-    for (int j = 0; j < n; j++) gsl_vector_set(u, (size_t)j, to_u(&fs->p[j], out->x0[j]));
-    gsl_multifit_nlinear_init(u, &fdf, w);
-    int iter = 0, status = 1;
-    while (iter < opt->max_iter) {
-      if (opt->interrupt && *opt->interrupt) {
-        status = 2;
-        break;
-      }
-      int rc = gsl_multifit_nlinear_iterate(w);
-      iter++;
-      progress(sh, k, iter, sumsq(gsl_multifit_nlinear_residual(w)));
-      if (rc == GSL_ENOPROG) { /* no step reduces the cost: a (local) minimum */
-        status = 0;
-        break;
-      }
-      if (rc != GSL_SUCCESS) break;
-      int info;
-      if (gsl_multifit_nlinear_test(opt->xtol, opt->gtol, opt->ftol, &info, w) == GSL_SUCCESS) {
-        status = 0;
-        break;
-      }
-    }
-    gsl_vector *uf = gsl_multifit_nlinear_position(w);
-    for (int j = 0; j < n; j++) out->x[j] = to_x(&fs->p[j], gsl_vector_get(uf, (size_t)j));
-    out->cost = sumsq(gsl_multifit_nlinear_residual(w));
-    out->iterations = iter;
-    out->status = status;
+  double lo[RS_FREE_MAX], hi[RS_FREE_MAX];
+  for (int j = 0; j < n; j++) {
+    lo[j] = fs->p[j].lower;
+    hi[j] = fs->p[j].upper;
+  }
+  start_ctx sc = {sh, k};
+  rs_lsq_options lopt = rs_lsq_default_options();
+  lopt.max_iter = opt->max_iter;
+  lopt.xtol = opt->xtol;
+  lopt.gtol = opt->gtol;
+  lopt.ftol = opt->ftol;
+  lopt.interrupt = opt->interrupt;
+  lopt.progress = progress;
+  lopt.progress_ctx = &sc;
+  rs_lsq_result lr;
+  /* The solver's own errors (sizes, bounds, memory) leave the start failed (status 3). */
+  if (rs_lsq_solve(n, pb.m, lo, hi, lsq_residuals, &pb, &lopt, out->x, &lr, &err) == RS_OK ||
+      isfinite(lr.cost)) {
+    out->cost = lr.cost;
+    out->iterations = lr.iterations;
+    out->status = lr.status;
+    out->left_bound = lr.left_bound;
   }
   out->runs = pb.runs;
-  gsl_vector_free(u);
-  if (w) gsl_multifit_nlinear_free(w);
   problem_free(&pb);
 }
 
@@ -672,16 +653,22 @@ rs_status rs_calibrate(const rs_params *base, const rs_targets *ts, const rs_fre
                    "calibration: need 1 to %d free parameters and 1 to 1024 "
                    "starts",
                    RS_FREE_MAX);
+  if (opt->nextra < 0 || opt->nextra > RS_CALIB_MAX_EXTRA ||
+      (opt->nextra > 0 && !opt->extra_starts))
+    return rs_fail(err, RS_ERR_INPUT, "calibration: need 0 to %d extra starts (and their values)",
+                   RS_CALIB_MAX_EXTRA);
+  int nstarts = opt->nstarts + opt->nextra;
   res->n = fs->n;
-  res->nstarts = opt->nstarts;
-  res->starts = calloc((size_t)opt->nstarts, sizeof *res->starts);
+  res->nstarts = nstarts;
+  res->nextra = opt->nextra;
+  res->starts = calloc((size_t)nstarts, sizeof *res->starts);
   if (!res->starts) return rs_fail(err, RS_ERR_NOMEM, "calibration: out of memory");
   gsl_set_error_handler_off(); /* errors come back as return codes, never abort() */
-  design(base, fs, opt->nstarts, opt->seed, res->starts);
-  shared sh = {opt, 0, (double)INFINITY};
+  design(base, fs, opt, res->starts);
+  shared sh = {opt, nstarts, 0, (double)INFINITY};
   int threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-  for (int k = 0; k < opt->nstarts; k++) {
+  for (int k = 0; k < nstarts; k++) {
     run_start(base, ts, fs, &sh, k, &res->starts[k]);
 #pragma omp critical(rs_calib_progress)
     {
@@ -692,7 +679,7 @@ rs_status rs_calibrate(const rs_params *base, const rs_targets *ts, const rs_fre
   if (opt->progress) fputc('\n', stderr);
   /* The best start: lowest cost, ties to the lowest index, so the thread count cannot matter. */
   res->best = -1;
-  for (int k = 0; k < opt->nstarts; k++) {
+  for (int k = 0; k < nstarts; k++) {
     res->runs += res->starts[k].runs;
     if (res->starts[k].status == 2) res->interrupted = 1;
     if (isfinite(res->starts[k].cost) &&

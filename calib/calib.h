@@ -1,11 +1,13 @@
 /* calib/calib.h -- calibration of relsim against the paper's figures.
  * This module fits the free parameters (params/free.cfg) of a base scenario to the targets
- * (params/targets.cfg) by weighted least squares on scaled residuals: a trust-region
- * Levenberg-Marquardt (GSL gsl_multifit_nlinear) from a Latin-hypercube multi-start, in parallel
- * (OpenMP) with results independent of the thread count, with the Jacobian from CVODES forward
- * sensitivities (or central differences, for checking). It then describes the fit: standard
- * errors, correlations, identifiability (collinearity indices) and targets in tension, and
- * writes the report (report.c). */
+ * (params/targets.cfg) by weighted least squares on scaled residuals: a Levenberg-Marquardt
+ * method that keeps the parameters within their search bounds as constraints (lsq.c, for any
+ * small bound-constrained least-squares problem), from a multi-start of the base values, given
+ * points (a previous optimum) and a Latin hypercube, in parallel (OpenMP) with results
+ * independent of the thread count, with the Jacobian from CVODES forward sensitivities (or
+ * central differences, for checking). It then describes the fit: standard errors,
+ * correlations, identifiability (collinearity indices) and targets in tension, and writes the
+ * report (report.c). */
 #ifndef RS_CALIB_H
 #define RS_CALIB_H
 
@@ -44,6 +46,58 @@ typedef struct rs_free_set {
  * base value outside the bounds, a duplicate, more than RS_FREE_MAX. */
 rs_status rs_free_load(const char *path, const rs_params *base, rs_free_set *fs, rs_error *err);
 
+/* ---------------------------------------------------------------- bounded least squares (lsq.c) */
+
+#define RS_LSQ_MAX RS_FREE_MAX /* variables of rs_lsq_solve */
+
+/* The residuals of a least-squares problem at x (n values, within the bounds): f (m values)
+ * and, when J is not NULL, their Jacobian df/dx (m x n, row-major). Returns 0 on success,
+ * non-zero when f cannot be evaluated at x (a failed model run): the solver then treats x as
+ * infinitely bad. The f of a call with J may differ from that of a call without by the
+ * evaluation's noise (in the calibration a run with sensitivities takes other integrator
+ * steps): the solver compares costs only between calls without J. ctx is the caller's. */
+typedef int (*rs_lsq_fn)(void *ctx, const double *x, double *f, double *J);
+
+/* Called after every iteration with its number (1, 2, ...) and the cost |f|^2 reached. */
+typedef void (*rs_lsq_progress_fn)(void *ctx, int iter, double cost);
+
+typedef struct rs_lsq_options {
+  int max_iter;            /* iterations: accepted steps, each with one Jacobian */
+  double xtol, gtol, ftol; /* convergence tests: step, projected gradient, cost (see lsq.c) */
+  volatile sig_atomic_t *interrupt; /* when non-NULL and set, stop before the next trial */
+  rs_lsq_progress_fn progress;      /* may be NULL */
+  void *progress_ctx;
+} rs_lsq_options;
+
+typedef struct rs_lsq_result {
+  double cost;    /* |f(x)|^2 at the returned x; INFINITY when f could not be evaluated there */
+  int status;     /* 0 converged, 1 iteration limit, 2 interrupted, 3 failed (see rs_lsq_solve) */
+  int iterations; /* accepted steps */
+  int nf, nj;     /* evaluations of f alone (trial points) and of f with J (accepted points) */
+  int nfail;      /* evaluations that failed or returned values that are not finite */
+  int left_bound; /* times an accepted step moved a variable off a bound it sat on */
+  int at_bound;   /* variables on a bound (exactly) at the returned x */
+  double kkt;     /* the first-order optimality measure at x (the gtol test; NAN when unknown) */
+} rs_lsq_result;
+
+/* 100 iterations, tolerances 1e-8, no interrupt, no progress. */
+rs_lsq_options rs_lsq_default_options(void);
+
+/* Minimise |f(x)|^2 subject to lo <= x <= hi (finite, lo[j] < hi[j]; 1 <= n <= RS_LSQ_MAX,
+ * m >= 1) from x (clamped into the box first), by Levenberg-Marquardt steps that solve the damped
+ * linear model within the box (lsq.c says how, and what the tolerances test). A variable on a
+ * bound leaves it whenever the cost decreases into the box. x receives the end point, the
+ * lowest cost reached: the cost never increases. Failed evaluations at trial points shorten the
+ * step; only a failure at the start gives status 3 (cost INFINITY when f fails there, x the
+ * clamped start; its cost when only J fails). Deterministic: the same inputs give the same
+ * iterates bit for bit (no threads, so it may run in many threads at once, each with its own
+ * ctx). GSL's error handler must be off (gsl_set_error_handler_off, once, before any threads)
+ * so that a linear-algebra failure comes back as a code: it gives status 3 at the last good
+ * point, RS_ERR_RUN and a message. Otherwise returns RS_OK with the outcome in res,
+ * RS_ERR_INPUT for bad sizes, bounds or options, RS_ERR_NOMEM. */
+rs_status rs_lsq_solve(int n, int m, const double *lo, const double *hi, rs_lsq_fn fn, void *ctx,
+                       const rs_lsq_options *opt, double *x, rs_lsq_result *res, rs_error *err);
+
 /* ---------------------------------------------------------------- options */
 
 typedef enum rs_jacobian_kind {
@@ -51,20 +105,29 @@ typedef enum rs_jacobian_kind {
   RS_JAC_FD    /* central differences of whole runs (for checking) */
 } rs_jacobian_kind;
 
+#define RS_CALIB_MAX_EXTRA 64 /* extra starting points */
+
 typedef struct rs_calib_options {
-  int nstarts;             /* starts: start 0 is the base values, the rest a Latin hypercube */
-  uint64_t seed;           /* seed of the design (the result depends on it, not on threads) */
-  int max_iter;            /* Levenberg-Marquardt iterations per start */
-  int jacobian;            /* rs_jacobian_kind */
-  int threads;             /* OpenMP threads; 0 = the OpenMP default */
-  int progress;            /* 1: progress lines on stderr */
-  double xtol, gtol, ftol; /* convergence tests of gsl_multifit_nlinear_test */
+  int nstarts;                   /* the design: start 0 is the base values, nstarts - 1 a Latin
+                                    hypercube; the extra starts come on top */
+  uint64_t seed;                 /* seed of the design (the result depends on it, not on threads) */
+  int max_iter;                  /* Levenberg-Marquardt iterations per start */
+  int jacobian;                  /* rs_jacobian_kind */
+  int threads;                   /* OpenMP threads; 0 = the OpenMP default */
+  int progress;                  /* 1: progress lines on stderr */
+  double xtol, gtol, ftol;       /* convergence tests of rs_lsq_solve (lsq.c) */
+  const rs_params *extra_starts; /* nextra parameter sets (may be NULL when nextra is 0): the
+                                    values of the free parameters in each, clamped into the
+                                    search bounds, are starts 1..nextra (0-based; the hypercube
+                                    follows them), e.g. a previous optimum */
+  int nextra;                    /* 0 to RS_CALIB_MAX_EXTRA */
   volatile sig_atomic_t *interrupt; /* when non-NULL and set (by a SIGINT handler), every start
                                        stops at its next iteration and the best point so far is
                                        returned with interrupted = 1 */
 } rs_calib_options;
 
-/* 16 starts, seed 20010618 (the paper's date), 100 iterations, sensitivities, tolerances 1e-8. */
+/* 16 starts, seed 20010618 (the paper's date), 100 iterations, sensitivities, tolerances 1e-8,
+ * no extra starts. */
 rs_calib_options rs_calib_default_options(void);
 
 /* ---------------------------------------------------------------- the result */
@@ -74,8 +137,9 @@ typedef struct rs_calib_start {
   double x[RS_FREE_MAX];  /* end point */
   double cost;            /* cost at the end point (see rs_calib_result.cost) */
   int iterations;
-  int status; /* 0 converged, 1 iteration limit, 2 interrupted, 3 failed */
-  long runs;  /* model runs used (plain + sensitivity) */
+  int status;     /* 0 converged, 1 iteration limit, 2 interrupted, 3 failed */
+  long runs;      /* model runs used (plain + sensitivity) */
+  int left_bound; /* times a step moved a parameter off a bound it sat on */
 } rs_calib_start;
 
 /* A pair of targets whose cost gradients point against each other at the optimum: moving the
@@ -95,9 +159,10 @@ typedef struct rs_calib_collin {
 } rs_calib_collin;
 
 typedef struct rs_calib_result {
-  int n; /* free parameters */
-  int m; /* residuals: targets (modelled, incl. series points) and priors */
-  int nstarts;
+  int n;                  /* free parameters */
+  int m;                  /* residuals: targets (modelled, incl. series points) and priors */
+  int nstarts;            /* all starts: 1 + nextra + the hypercube */
+  int nextra;             /* starts 1..nextra (0-based) are the extra points */
   rs_calib_start *starts; /* nstarts, owned */
   int best;               /* index of the best start (lowest cost; ties: lowest index) */
   double x[RS_FREE_MAX];  /* the estimate */

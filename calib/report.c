@@ -428,7 +428,8 @@ static rs_status check_inputs(const rs_targets *ts, const rs_free_set *fs,
                    res->ntargets, ts->n);
   if (ts->n > 0 && (!ts->t || !res->model || !res->resid || !res->tcost))
     return rs_fail(err, RS_ERR_INPUT, "calibration report: per-target results missing");
-  if (res->nstarts < 0 || (res->nstarts > 0 && !res->starts) || res->ncollin < 0 ||
+  if (res->nstarts < 0 || (res->nstarts > 0 && !res->starts) || res->nextra < 0 ||
+      (res->nextra > 0 && res->nextra >= res->nstarts) || res->ncollin < 0 ||
       (res->ncollin > 0 && !res->collin) || res->ntension < 0 ||
       (res->ntension > 0 && !res->tension))
     return rs_fail(err, RS_ERR_INPUT,
@@ -1660,19 +1661,26 @@ static void put_md_tension(rs_buf *b, const report_ctx *c) {
 
 static void put_md_starts(rs_buf *b, const report_ctx *c) {
   const rs_calib_result *r = c->res;
+  rs_buf_printf(b, "## Starts\n\nStart 1 is the base values; ");
+  if (r->nextra == 1)
+    rs_buf_printf(b, "start 2 a given starting point (`--start`); ");
+  else if (r->nextra > 1)
+    rs_buf_printf(b, "starts 2 to %d given starting points (`--start`, in order); ", r->nextra + 1);
   rs_buf_printf(b,
-                "## Starts\n\n"
-                "Start 1 is the base values; the others a Latin hypercube over the search "
-                "bounds. Each ran Levenberg–Marquardt from its start.\n\n"
-                "| start | cost | cost − best | iterations | model runs | status |\n"
-                "|---:|---:|---:|---:|---:|---|\n");
+                "the others a Latin hypercube over the search bounds. Each ran "
+                "Levenberg–Marquardt within the bounds from its start; *left a bound* counts "
+                "the times a step moved a parameter off a bound it had reached.\n\n"
+                "| start | cost | cost − best | iterations | model runs | left a bound | "
+                "status |\n"
+                "|---:|---:|---:|---:|---:|---:|---|\n");
   double cb = r->best >= 0 && r->best < r->nstarts ? r->starts[r->best].cost : (double)NAN;
   for (int i = 0; i < r->nstarts; i++) {
     const rs_calib_start *s = &r->starts[i];
     char a[32], d[32];
-    rs_buf_printf(b, "| %s%d%s | %s | %s | %d | %ld | %s%s |\n", i == r->best ? "**" : "", i + 1,
-                  i == r->best ? "**" : "", rs_format_csv6(s->cost, a), g4(s->cost - cb, d),
-                  s->iterations, s->runs, status_word(s->status), i == r->best ? " (best)" : "");
+    rs_buf_printf(b, "| %s%d%s | %s | %s | %d | %ld | %d | %s%s |\n", i == r->best ? "**" : "",
+                  i + 1, i == r->best ? "**" : "", rs_format_csv6(s->cost, a), g4(s->cost - cb, d),
+                  s->iterations, s->runs, s->left_bound, status_word(s->status),
+                  i == r->best ? " (best)" : "");
   }
   rs_buf_printf(b, "\n");
 }

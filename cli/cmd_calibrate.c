@@ -19,13 +19,14 @@ static const char calibrate_usage[] =
     "                        [options]\n"
     "\n"
     "Fit the free parameters of the scenario BASE.cfg to the paper's figures and external data\n"
-    "by weighted least squares on scaled residuals: Levenberg-Marquardt (GSL, trust region) from\n"
-    "a Latin-hypercube multi-start run in parallel, with gradients from CVODES forward\n"
-    "sensitivities. Writes into DIR: calibrated.cfg (a scenario on BASE.cfg holding the fitted\n"
-    "values with their standard errors), fit.csv and fit.md (every target, modelled or not:\n"
-    "model value, target, scaled residual, share of the cost, within scale, origin, citation;\n"
-    "parameters, correlations, identifiability, targets in tension), parameters.csv,\n"
-    "series.csv and plots/.\n"
+    "by weighted least squares on scaled residuals: Levenberg-Marquardt within the search\n"
+    "bounds (each step solves the damped linear model inside the bounds, so a parameter on a\n"
+    "bound leaves it as soon as the cost falls inward), from a multi-start run in parallel,\n"
+    "with gradients from CVODES forward sensitivities. Writes into DIR: calibrated.cfg (a\n"
+    "scenario on BASE.cfg holding the fitted values with their standard errors), fit.csv and\n"
+    "fit.md (every target, modelled or not: model value, target, scaled residual, share of the\n"
+    "cost, within scale, origin, citation; parameters, correlations, identifiability, targets\n"
+    "in tension), parameters.csv, series.csv and plots/.\n"
     "\n"
     "Options:\n"
     "  --targets FILE     a target file; repeat it for several, loaded in order (a file's\n"
@@ -34,7 +35,12 @@ static const char calibrate_usage[] =
     "  --paper-only       keep only the targets of origin \"paper\": the fit to the paper alone\n"
     "  --free FILE        the free parameters, bounds and priors (default params/free.cfg)\n"
     "  -o, --out DIR      output directory (default out/calibration)\n"
-    "  --starts N         multi-start design size, start 1 = the base values (default 16)\n"
+    "  --starts N         the design: start 1 = the base values, N - 1 more from a Latin\n"
+    "                     hypercube over the bounds (default 16); --start files come on top\n"
+    "  --start FILE.cfg   one more start: the values of the free parameters in FILE.cfg (a\n"
+    "                     parameter file loaded like BASE.cfg, e.g. params/calibrated.cfg),\n"
+    "                     clamped into the bounds; repeatable (starts 2, 3, ...). A previous\n"
+    "                     optimum given as a start is never lost: the fit can only improve on it\n"
     "  --seed S           seed of the Latin hypercube (default 20010618)\n"
     "  --max-iter N       Levenberg-Marquardt iterations per start (default 100)\n"
     "  --threads T        OpenMP threads (default: all cores); the result does not depend on T\n"
@@ -59,7 +65,8 @@ static const char *const default_targets[] = {"params/targets.cfg", "params/targ
 typedef struct cal_args {
   const char *base, *free_file, *out, *sets[256];
   const char *targets[RS_TARGET_FILES_MAX];
-  int ntargets, nsets, quiet, paper_only;
+  const char *starts[RS_CALIB_MAX_EXTRA]; /* --start files */
+  int ntargets, nsets, nstart_files, quiet, paper_only;
   rs_calib_options opt;
 } cal_args;
 
@@ -88,6 +95,13 @@ static int parse_option(int argc, char **argv, int *i, cal_args *a) {
     VALUE("--starts");
     if (rs_cli_parse_int("calibrate", "--starts", v, 1, 1024, &x)) return 2;
     a->opt.nstarts = (int)x;
+  } else if (rs_cli_is_opt(arg, "--start", NULL)) {
+    VALUE("--start");
+    if (a->nstart_files >= RS_CALIB_MAX_EXTRA) {
+      rs_cli_error("calibrate: at most %d --start files", RS_CALIB_MAX_EXTRA);
+      return 2;
+    }
+    a->starts[a->nstart_files++] = v;
   } else if (rs_cli_is_opt(arg, "--seed", NULL)) {
     VALUE("--seed");
     if (rs_cli_parse_int("calibrate", "--seed", v, 0, 2147483647L, &x)) return 2;
@@ -185,8 +199,22 @@ int rs_cmd_calibrate(int argc, char **argv) {
   rs_provenance *prov = malloc(sizeof *prov);
   if (!prov) return 1;
   rc = rs_cli_load(a.base, a.sets, a.nsets, (double)NAN, &base, prov);
+  /* The extra starts: each file's free-parameter values (rs_calibrate clamps them into the
+   * bounds). The --set overrides are the base's, not theirs. */
+  rs_params *extra = NULL;
+  if (rc == 0 && a.nstart_files > 0) {
+    extra = malloc(sizeof *extra * (size_t)a.nstart_files);
+    if (!extra) rc = 1;
+  }
+  for (int i = 0; rc == 0 && i < a.nstart_files; i++)
+    rc = rs_cli_load(a.starts[i], NULL, 0, (double)NAN, &extra[i], prov);
   free(prov);
-  if (rc) return rc;
+  if (rc) {
+    free(extra);
+    return rc;
+  }
+  a.opt.extra_starts = extra;
+  a.opt.nextra = a.nstart_files;
   rs_error err;
   rs_targets ts;
   rs_free_set fs;
@@ -197,6 +225,7 @@ int rs_cmd_calibrate(int argc, char **argv) {
   if (st != RS_OK) {
     rs_cli_error("%s", err.msg);
     rs_targets_free(&ts);
+    free(extra);
     return st == RS_ERR_IO ? 2 : rs_exit_code(st);
   }
   struct sigaction sa, old;
@@ -230,5 +259,6 @@ int rs_cmd_calibrate(int argc, char **argv) {
   }
   rs_calib_result_free(&res);
   rs_targets_free(&ts);
+  free(extra);
   return rc;
 }

@@ -9,8 +9,9 @@ cd "$(dirname "$0")/.."
 build/relsim run params/calibrated.cfg -o build/readme-baseline --no-plots -q
 csv=build/readme-baseline/series.csv
 
-# Column numbers by name (the header is the first line that is not a comment).
-col() { grep -v '^#' "$csv" | head -1 | tr ',' '\n' | grep -nx "$1" | cut -d: -f1; }
+# Column numbers by name (the header is the first line that is not a comment). One awk, no
+# pipe into head: with pipefail, grep killed by SIGPIPE when head exits stopped the script.
+col() { awk -F, -v name="$1" '!/^#/ { for (i = 1; i <= NF; i++) if ($i == name) print i; exit }' "$csv"; }
 Ccol=$(col net_relational); Rcol=$(col R); ecol=$(col e); xcol=$(col closure)
 
 numbers=$(awk -F, -v bc="$Ccol" -v rc="$Rcol" -v ec="$ecol" -v xc="$xcol" '

@@ -12,6 +12,7 @@ foreach(t help_and_version_succeed
           calibrate_errors_name_the_file_and_line
           calibrate_uses_both_target_files_and_paper_only_drops_the_data
           calibrate_reports_errors_across_target_files
+          calibrate_a_start_file_is_one_more_start_and_never_loses_its_cost
           calibrate_interrupted_keeps_the_best_point_so_far
           compare_bands_bracket_the_differences
           compare_band_takes_target_files_and_paper_only

@@ -1,5 +1,6 @@
-/* tests/test_calib.c -- the calibration: a twin experiment, sensitivities against differences,
- * thread-count independence of the multi-start, and errors in free files. */
+/* tests/test_calib.c -- the calibration: a twin experiment, sensitivities against differences
+ * (as Jacobians and as optimisers), thread-count independence of the multi-start, extra starts,
+ * nested free sets, and errors in free files. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <stdio.h>
@@ -40,23 +41,25 @@ static void tight_defaults(rs_params *p) {
   p->v[RS_P_SOLVER_MAX_STEPS] = 100000;
 }
 
-/* Targets made by the model from known parameters are recovered from the defaults. */
-static void a_twin_experiment_recovers_the_true_parameters(void) {
-  rs_params truth;
-  tight_defaults(&truth);
-  const char *names[] = {"tfp.lambda", "tfp.gamma", "ties.kappa_b", "asia.chi", "startup.e_g"};
-  const double values[] = {0.046, 0.017, 9.5, 2.6, 0.5};
-  enum { NF = 5 };
-  for (int j = 0; j < NF; j++) {
+/* The twin experiment: targets made by the model from known parameters (truth: the defaults
+ * with five parameters moved), to be recovered from the defaults (base) by freeing those five. */
+static const char *const twin_names[] = {"tfp.lambda", "tfp.gamma", "ties.kappa_b", "asia.chi",
+                                         "startup.e_g"};
+static const double twin_values[] = {0.046, 0.017, 9.5, 2.6, 0.5};
+enum { TWIN_NF = 5 };
+
+static void twin_problem(rs_params *truth, rs_params *base, rs_targets *ts, rs_free_set *fs) {
+  tight_defaults(truth);
+  for (int j = 0; j < TWIN_NF; j++) {
     rs_pref r;
-    CHECK(rs_pref_parse(&truth, names[j], &r) == 0);
-    rs_pref_set(&truth, r, values[j]);
+    CHECK(rs_pref_parse(truth, twin_names[j], &r) == 0);
+    rs_pref_set(truth, r, twin_values[j]);
   }
   rs_error err;
   rs_sim *sim = rs_sim_alloc(&err);
   rs_series s;
   rs_series_init(&s);
-  CHECK(rs_sim_run(sim, &truth, &s, NULL, &err) == RS_OK);
+  CHECK(rs_sim_run(sim, truth, &s, NULL, &err) == RS_OK);
   const char *cols[] = {"a", "R", "G", "s", "e"};
   char path[1200], targets[4096] = "origin = \"data\";\ntargets = (\n";
   for (int c = 0; c < 5; c++) {
@@ -73,8 +76,7 @@ static void a_twin_experiment_recovers_the_true_parameters(void) {
   strcat(targets, ");\n");
   snprintf(path, sizeof path, "%s/twin_targets.cfg", tmpdir);
   write_text(path, targets);
-  rs_targets ts;
-  rs_status st = rs_targets_load(path, 1955.0, 2000.0, &ts, &err);
+  rs_status st = rs_targets_load(path, 1955.0, 2000.0, ts, &err);
   if (st != RS_OK) fprintf(stderr, "%s\n", err.msg);
   CHECK(st == RS_OK);
   snprintf(path, sizeof path, "%s/twin_free.cfg", tmpdir);
@@ -82,27 +84,72 @@ static void a_twin_experiment_recovers_the_true_parameters(void) {
       path,
       "free = ( { name = \"tfp.lambda\"; }, { name = \"tfp.gamma\"; },\n"
       "  { name = \"ties.kappa_b\"; }, { name = \"asia.chi\"; }, { name = \"startup.e_g\"; } );\n");
-  rs_params base;
-  tight_defaults(&base);
+  tight_defaults(base);
+  CHECK(rs_free_load(path, base, fs, &err) == RS_OK);
+  rs_series_free(&s);
+  rs_sim_free(sim);
+}
+
+/* Targets made by the model from known parameters are recovered from the defaults. */
+static void a_twin_experiment_recovers_the_true_parameters(void) {
+  rs_params truth, base;
+  rs_targets ts;
   rs_free_set fs;
-  CHECK(rs_free_load(path, &base, &fs, &err) == RS_OK);
+  twin_problem(&truth, &base, &ts, &fs);
   rs_calib_options opt = rs_calib_default_options();
   opt.nstarts = 1; /* from the defaults: a perturbed start */
   opt.threads = 1;
   rs_calib_result res;
-  st = rs_calibrate(&base, &ts, &fs, &opt, &res, &err);
+  rs_error err;
+  rs_status st = rs_calibrate(&base, &ts, &fs, &opt, &res, &err);
   if (st != RS_OK) fprintf(stderr, "%s\n", err.msg);
   CHECK(st == RS_OK);
-  for (int j = 0; st == RS_OK && j < NF; j++) {
-    printf("  %-14s start %-8g true %-8g fitted %.10g\n", names[j], res.starts[0].x0[j], values[j],
-           res.x[j]);
-    CHECK_REL(res.x[j], values[j], 1e-4);
+  for (int j = 0; st == RS_OK && j < TWIN_NF; j++) {
+    printf("  %-14s start %-8g true %-8g fitted %.10g\n", twin_names[j], res.starts[0].x0[j],
+           twin_values[j], res.x[j]);
+    CHECK_REL(res.x[j], twin_values[j], 1e-4);
   }
   CHECK(st != RS_OK || res.cost < 1e-10);
   rs_calib_result_free(&res);
   rs_targets_free(&ts);
-  rs_series_free(&s);
-  rs_sim_free(sim);
+}
+
+/* An extra start is used: given the truth of the twin experiment as start 2 (index 1), beside
+ * the base and a hypercube cut short, the estimate is that start, at cost ~0; and the result
+ * is the same, bit for bit, with 1 and 2 threads. */
+static void an_extra_start_at_the_known_optimum_is_the_estimate_for_any_thread_count(void) {
+  rs_params truth, base;
+  rs_targets ts;
+  rs_free_set fs;
+  twin_problem(&truth, &base, &ts, &fs);
+  rs_calib_options opt = rs_calib_default_options();
+  opt.nstarts = 4;  /* the base and 3 hypercube points ... */
+  opt.max_iter = 2; /* ... that two iterations cannot bring to the optimum */
+  opt.extra_starts = &truth;
+  opt.nextra = 1;
+  rs_calib_result r1, r2;
+  rs_error err;
+  opt.threads = 1;
+  CHECK(rs_calibrate(&base, &ts, &fs, &opt, &r1, &err) == RS_OK);
+  opt.threads = 2;
+  CHECK(rs_calibrate(&base, &ts, &fs, &opt, &r2, &err) == RS_OK);
+  CHECK(r1.nstarts == 5 && r1.nextra == 1);
+  for (int k = 0; k < r1.nstarts; k++) printf("  start %d: cost %.4g\n", k + 1, r1.starts[k].cost);
+  CHECK(r1.best == 1);
+  CHECK(r1.cost < 1e-12);
+  for (int j = 0; j < TWIN_NF; j++) {
+    CHECK(r1.starts[1].x0[j] == twin_values[j]);
+    CHECK_REL(r1.x[j], twin_values[j], 1e-9);
+  }
+  for (int k = 0; k < r1.nstarts; k++)
+    if (k != 1) CHECK(r1.starts[k].cost > 1e3 * r1.cost); /* the others did not get there */
+  CHECK(r1.best == r2.best);
+  CHECK(memcmp(r1.x, r2.x, sizeof(double) * (size_t)fs.n) == 0);
+  CHECK(r1.cost == r2.cost);
+  for (int k = 0; k < r1.nstarts; k++) CHECK(r1.starts[k].cost == r2.starts[k].cost);
+  rs_calib_result_free(&r1);
+  rs_calib_result_free(&r2);
+  rs_targets_free(&ts);
 }
 
 /* The Jacobian from CVODES sensitivities agrees with central differences of whole runs. */
@@ -176,6 +223,105 @@ static void sensitivities_agree_with_central_differences_on_the_baseline(void) {
   rs_targets_free(&ts);
 }
 
+/* The shipped calibration (params/calibrated.cfg) with the free set of the list, each free
+ * parameter moved back to its registry default: a realistic fit of part of the model to the
+ * paper's figures (params/targets.cfg). */
+static void partial_problem(const char *const *names, int nf, int tight, rs_params *base,
+                            rs_targets *ts, rs_free_set *fs) {
+  rs_error err;
+  CHECK(rs_params_load("params/calibrated.cfg", base, NULL, &err) == RS_OK);
+  if (tight) {
+    base->v[RS_P_SOLVER_RTOL] = 1e-10;
+    base->v[RS_P_SOLVER_ATOL] = 1e-3 * base->v[RS_P_SOLVER_RTOL];
+    base->v[RS_P_SOLVER_MAX_STEPS] = 100000;
+  }
+  CHECK(rs_targets_load("params/targets.cfg", 1955.0, 2000.0, ts, &err) == RS_OK);
+  /* The bounds of params/free.cfg, for the names of the list. */
+  rs_free_set all;
+  CHECK(rs_free_load("params/free.cfg", base, &all, &err) == RS_OK);
+  rs_params dflt;
+  rs_params_defaults(&dflt);
+  memset(fs, 0, sizeof *fs);
+  for (int i = 0; i < nf; i++)
+    for (int j = 0; j < all.n; j++)
+      if (strcmp(all.p[j].name, names[i]) == 0) {
+        fs->p[fs->n++] = all.p[j];
+        rs_pref_set(base, all.p[j].ref, rs_pref_get(&dflt, all.p[j].ref));
+      }
+  CHECK(fs->n == nf);
+}
+
+/* From the same start, the optimiser with the sensitivity Jacobian and with central differences
+ * of whole runs reaches the same optimum (cost to 1e-6, parameters to 1e-4 of their ranges), on
+ * a realistic problem where several parameters end on bounds of their search ranges (tight
+ * tolerances, so that the two Jacobians agree to far better than what is asked). */
+static void sensitivities_and_differences_reach_the_same_optimum_with_parameters_on_bounds(void) {
+  static const char *const names[] = {"tfp.lambda",         "tfp.eta",          "investment.s0",
+                                      "investment.sigma_r", "production.delta", "rd.rho_a"};
+  enum { NF = 6 };
+  rs_params base;
+  rs_targets ts;
+  rs_free_set fs;
+  partial_problem(names, NF, 1, &base, &ts, &fs);
+  rs_calib_options opt = rs_calib_default_options();
+  opt.nstarts = 1;
+  opt.threads = 1;
+  rs_calib_result rs, rf;
+  rs_error err;
+  opt.jacobian = RS_JAC_SENS;
+  CHECK(rs_calibrate(&base, &ts, &fs, &opt, &rs, &err) == RS_OK);
+  opt.jacobian = RS_JAC_FD;
+  CHECK(rs_calibrate(&base, &ts, &fs, &opt, &rf, &err) == RS_OK);
+  printf("  cost: sensitivities %.12g (%d iterations), differences %.12g (%d iterations)\n",
+         rs.cost, rs.starts[0].iterations, rf.cost, rf.starts[0].iterations);
+  CHECK_REL(rf.cost, rs.cost, 1e-6);
+  CHECK(rs.starts[0].status == 0 && rf.starts[0].status == 0);
+  int on_bound = 0;
+  for (int j = 0; j < fs.n; j++) {
+    double range = fs.p[j].upper - fs.p[j].lower;
+    int on = rs.x[j] == fs.p[j].lower || rs.x[j] == fs.p[j].upper;
+    printf("  %-20s start %-8g sens %-14.10g fd %-14.10g%s\n", fs.p[j].name, rs.starts[0].x0[j],
+           rs.x[j], rf.x[j], on ? " (on a bound)" : "");
+    CHECK(fabs(rs.x[j] - rf.x[j]) <= 1e-4 * range);
+    on_bound += on;
+  }
+  CHECK(on_bound >= 2); /* the bounds matter in this problem */
+  rs_calib_result_free(&rs);
+  rs_calib_result_free(&rf);
+  rs_targets_free(&ts);
+}
+
+/* A free set that nests another, given the other's optimum as an extra start, reports an
+ * optimum no worse than it: freeing one more parameter cannot make the calibration worse (it
+ * did when the optimiser could not move parameters off their bounds, and the previous optimum
+ * was not among the starts). */
+static void a_free_set_nesting_another_started_at_its_optimum_is_never_worse(void) {
+  static const char *const names[] = {"tfp.lambda", "tfp.eta", "investment.s0", "production.delta",
+                                      "investment.sigma_r"};
+  rs_params base_a, base_b;
+  rs_targets ta, tb;
+  rs_free_set fa, fb;
+  partial_problem(names, 4, 0, &base_a, &ta, &fa);
+  partial_problem(names, 5, 0, &base_b, &tb, &fb);
+  rs_calib_options opt = rs_calib_default_options();
+  opt.nstarts = 2;
+  opt.threads = 2;
+  rs_calib_result ra, rb;
+  rs_error err;
+  CHECK(rs_calibrate(&base_a, &ta, &fa, &opt, &ra, &err) == RS_OK);
+  opt.max_iter = 3; /* short of the optimum, from the base and the hypercube point ... */
+  opt.extra_starts = &ra.fitted; /* ... but not from here */
+  opt.nextra = 1;
+  CHECK(rs_calibrate(&base_b, &tb, &fb, &opt, &rb, &err) == RS_OK);
+  printf("  nested (4 parameters): cost %.10g; nesting (5): cost %.10g, best start %d\n", ra.cost,
+         rb.cost, rb.best + 1);
+  CHECK(rb.cost <= ra.cost * (1.0 + 1e-6)); /* the runs' own noise, about 1e-7 of the cost */
+  rs_calib_result_free(&ra);
+  rs_calib_result_free(&rb);
+  rs_targets_free(&ta);
+  rs_targets_free(&tb);
+}
+
 /* The multi-start gives the same estimate, bit for bit, with 1 and with 2 threads. */
 static void the_multistart_result_does_not_depend_on_the_thread_count(void) {
   rs_params base;
@@ -188,15 +334,21 @@ static void the_multistart_result_does_not_depend_on_the_thread_count(void) {
   rs_calib_options opt = rs_calib_default_options();
   opt.nstarts = 4;
   opt.max_iter = 4;
+  rs_params extra = base; /* and a given start, clamped into the bounds */
+  for (int j = 0; j < fs.n; j++) rs_pref_set(&extra, fs.p[j].ref, fs.p[j].upper + 1.0);
+  opt.extra_starts = &extra;
+  opt.nextra = 1;
   rs_calib_result r1, r2;
   opt.threads = 1;
   CHECK(rs_calibrate(&base, &ts, &fs, &opt, &r1, &err) == RS_OK);
   opt.threads = 2;
   CHECK(rs_calibrate(&base, &ts, &fs, &opt, &r2, &err) == RS_OK);
+  CHECK(r1.nstarts == 5);
+  for (int j = 0; j < fs.n; j++) CHECK(r1.starts[1].x0[j] == fs.p[j].upper);
   CHECK(r1.best == r2.best);
   CHECK(memcmp(r1.x, r2.x, sizeof(double) * (size_t)fs.n) == 0);
   CHECK(r1.cost == r2.cost);
-  for (int k = 0; k < opt.nstarts; k++) CHECK(r1.starts[k].cost == r2.starts[k].cost);
+  for (int k = 0; k < r1.nstarts; k++) CHECK(r1.starts[k].cost == r2.starts[k].cost);
   CHECK(r1.runs == r2.runs);
   rs_calib_result_free(&r1);
   rs_calib_result_free(&r2);
@@ -246,5 +398,8 @@ int main(void) {
   RUN(a_twin_experiment_recovers_the_true_parameters);
   RUN(sensitivities_agree_with_central_differences_on_the_baseline);
   RUN(the_multistart_result_does_not_depend_on_the_thread_count);
+  RUN(an_extra_start_at_the_known_optimum_is_the_estimate_for_any_thread_count);
+  RUN(sensitivities_and_differences_reach_the_same_optimum_with_parameters_on_bounds);
+  RUN(a_free_set_nesting_another_started_at_its_optimum_is_never_worse);
   return CHECK_DONE();
 }

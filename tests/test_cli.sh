@@ -259,6 +259,29 @@ calibrate_reports_errors_across_target_files() {
   return 0
 }
 
+# --start: the free values of a parameter file are one more start (start 2, after the base);
+# from the shipped optimum the fit ends no worse than it (the costs are written to 6 digits);
+# a start file that cannot be loaded is bad input, named.
+calibrate_a_start_file_is_one_more_start_and_never_loses_its_cost() {
+  "$RELSIM" calibrate params/baseline.cfg --starts 1 --start params/calibrated.cfg --max-iter 5 \
+    -o "$TMP/s" -q >"$TMP/out" 2>&1
+  expect_status 0 $? "calibrate --start"
+  expect_in "$TMP/out" "2 starts, best 2"
+  expect_in "$TMP/s/fit.md" "start 2 a given starting point"
+  cost() { sed -n 's/^# cost: *\([0-9.eE+-]*\) .*/\1/p' "$1"; }
+  local shipped now
+  shipped=$(cost params/calibrated.cfg)
+  now=$(cost "$TMP/s/calibrated.cfg")
+  [ -n "$shipped" ] && [ -n "$now" ] || fail "no cost in the calibrated.cfg headers"
+  awk -v a="$now" -v b="$shipped" 'BEGIN { exit !(a <= b + 1e-4) }' ||
+    fail "started at the shipped optimum (cost $shipped), the fit ended at $now"
+  "$RELSIM" calibrate params/baseline.cfg --start "$TMP/no_such.cfg" -o "$TMP/c" >"$TMP/err" 2>&1
+  expect_status 2 $? "a --start file that does not exist"
+  expect_in "$TMP/err" "no_such.cfg"
+  [ -e "$TMP/c" ] && fail "a bad --start file created the output directory"
+  return 0
+}
+
 # Ctrl-C: every start stops, the best point so far is written, exit status 130.
 calibrate_interrupted_keeps_the_best_point_so_far() {
   "$RELSIM" calibrate params/baseline.cfg -o "$TMP/i" --starts 64 -q >"$TMP/out" 2>"$TMP/err" &
