@@ -420,11 +420,23 @@ static rs_status describe_collinearity(rs_calib_result *res) {
     free(S);
     return RS_ERR_NOMEM;
   }
-  for (int size = 2; size <= MAXSIZE && size <= n; size++) {
+  /* The subsets of the parameters in `all` are enumerated as combinations of their positions
+   * (Gosper's next-combination step on the compressed mask, in increasing numeric order, which
+   * the expansion to positions keeps): C(32, 4) = 35,960 subsets for 32 parameters, where a
+   * scan of every 32-bit mask would take 2^32 steps. */
+  int at[32], npos = 0;
+  for (int j = 0; j < n; j++)
+    if ((all >> j) & 1u) at[npos++] = j;
+  for (int size = 2; size <= MAXSIZE && size <= npos; size++) {
     rs_calib_collin worst[KEEP];
     int nw = 0;
-    for (uint32_t mask = 1; mask <= all && mask != 0; mask++) {
-      if (popcount32(mask) != size || (mask & ~all) != 0) continue;
+    for (uint64_t comb = (1ull << size) - 1; comb < (1ull << npos);) {
+      uint32_t mask = 0;
+      for (int q = 0; q < npos; q++)
+        if ((comb >> q) & 1ull) mask |= 1u << at[q];
+      /* Gosper: the next larger integer with the same number of bits set. */
+      uint64_t lowest = comb & (~comb + 1ull), ripple = comb + lowest;
+      comb = ripple | (((comb ^ ripple) >> 2) / lowest);
       rs_calib_collin c = {mask, size, collin_index(S, m, n, mask)};
       /* Insert by gamma descending (ties: smaller mask first, for determinism). */
       int pos = nw;

@@ -223,14 +223,14 @@ rs_status rs_calib_residuals(const rs_params *base, const rs_targets *ts, const 
  * at each grid value, and the fit at each point. The caller may add columns (e.g. what a
  * counterfactual changes at each point's fit: compare/'s rs_compare_profile_thesis). */
 typedef struct rs_calib_profile {
-  char name[64]; /* the parameter, as in free.cfg */
-  int param;     /* its index in the free set */
-  int n;         /* points, in increasing value */
-  int at;        /* the point that holds the estimate's value */
-  int best;      /* the point of lowest cost (-1 when every point failed) */
-  double *value; /* n values */
-  double *cost;  /* n costs (INFINITY where the re-fit failed) */
-  int *status;   /* n statuses of the re-fits (as rs_calib_start.status) */
+  char name[64];     /* the parameter, as in free.cfg */
+  int param;         /* its index in the free set */
+  int n;             /* points, in increasing value */
+  int at;            /* the point that holds the estimate's value */
+  int best;          /* the point of lowest cost (-1 when every point failed) */
+  double *value;     /* n values */
+  double *cost;      /* n costs (INFINITY where the re-fit failed) */
+  int *status;       /* n statuses of the re-fits (as rs_calib_start.status) */
   rs_params *fitted; /* n fitted parameter sets */
   int ncol;          /* extra columns, 0 to RS_PROFILE_MAXCOL */
   char col_name[RS_PROFILE_MAXCOL][48];

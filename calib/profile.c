@@ -183,8 +183,7 @@ rs_status rs_calib_profiles(const rs_params *estimate, const rs_targets *ts, con
     rs_calib_profile *pr = &out[i];
     pr->best = -1;
     for (int k = 0; k < pr->n; k++)
-      if (isfinite(pr->cost[k]) && (pr->best < 0 || pr->cost[k] < pr->cost[pr->best]))
-        pr->best = k;
+      if (isfinite(pr->cost[k]) && (pr->best < 0 || pr->cost[k] < pr->cost[pr->best])) pr->best = k;
   }
   return RS_OK;
 }
