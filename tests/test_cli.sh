@@ -343,6 +343,30 @@ docs_parameters_md_matches_the_registry() {
     fail "docs/parameters.md is out of date: run scripts/update-docs.sh"
 }
 
+# Nesting: relsim 0.2 with its new terms at zero (no accelerator, no absorptive capacity, no
+# share of pressure absorbed, R&D not following profits, manufacturing = the economy, no slump)
+# is relsim 0.1. tests/data/v0_1/series.csv is 0.1's calibrated baseline to 2025 at rtol 1e-10,
+# written by relsim 0.1 from tests/data/v0_1/manifest.cfg; the 0.2 run of the same parameters
+# with the new terms at zero (nested.cfg) must agree in every column 0.1 had, to 1e-6.
+the_new_model_with_its_new_terms_at_zero_reproduces_relsim_0_1() {
+  "$RELSIM" run tests/data/v0_1/nested.cfg -o "$TMP/nested" --no-plots -q
+  expect_status 0 $? "run of the nested 0.2 model"
+  local ncol
+  ncol=$(grep -v '^#' tests/data/v0_1/series.csv | head -1 | awk -F, '{ print NF }')
+  [ "$ncol" -eq 24 ] || fail "0.1's series has $ncol columns, want 24"
+  cut -d, -f1-"$ncol" "$TMP/nested/series.csv" >"$TMP/first_columns.csv"
+  grep -v "^#" tests/data/v0_1/series.csv | head -1 | cmp -s - <(grep -v "^#" "$TMP/first_columns.csv" | head -1) ||
+    fail "the first $ncol columns of 0.2's series are not 0.1's"
+  same_series tests/data/v0_1/series.csv "$TMP/first_columns.csv" 1e-6 ||
+    fail "the nested 0.2 model differs from relsim 0.1"
+  # And a new term switched on moves the history (the test could fail).
+  "$RELSIM" run tests/data/v0_1/nested.cfg --set investment.sigma_g=1 -o "$TMP/moved" --no-plots -q
+  cut -d, -f1-"$ncol" "$TMP/moved/series.csv" >"$TMP/moved.csv"
+  same_series tests/data/v0_1/series.csv "$TMP/moved.csv" 1e-6 >/dev/null &&
+    fail "the accelerator switched on changes nothing"
+  return 0
+}
+
 bench_reports_runs_per_second() {
   "$RELSIM" bench params/baseline.cfg -n 20 >"$TMP/out" 2>&1; expect_status 0 $? "bench"
   expect_in "$TMP/out" "runs per second"
