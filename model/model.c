@@ -1,48 +1,69 @@
-/* model/model.c -- the equations of relsim: time tables, events, right-hand side, analytic
- * Jacobian and indicators. Section numbers are those of Hatch (2001).
+/* model/model.c -- the equations of relsim: time tables, events, right-hand side, its Jacobian
+ * (by the complex step from the equations themselves) and indicators. Section numbers are those
+ * of Hatch (2001); the code of each equation is in equations.inc, written once for real and for
+ * complex numbers.
  *
- * Time t in calendar years. Stocks y = (a, K, s, R, G, rd_b, e, F). pos(x) is the smooth
- * positive part 0.5 (x + sqrt(x^2 + w^2)), w = numerics.smooth, used wherever the reference
+ * Time t in calendar years. Stocks y = (a, K, s, R, G, rd_b, e, F) (stocks.def). pos(x) is the
+ * smooth positive part 0.5 (x + sqrt(x^2 + w^2)), w = numerics.smooth, used wherever the
  * structure has max(x, 0): it keeps the RHS differentiable, which CVODE's error control and the
  * sensitivities of the calibration both need. clamp(x; c) = pos(x) - pos(x - c) keeps a target
- * smoothly within [0, c].
+ * smoothly within [0, c]; min(x, 1) is the smooth x - pos(x - 1).
  *
- * Exogenous (tables and events, params/baseline.cfg):
- *   g_f(t), n(t) = labor_growth(t), rd_pub(t) = rd_public(t) + public_rd(t),
+ * Exogenous (tables and events, params/baseline.cfg; the tables from published data):
+ *   g_f(t) US TFP growth, n(t) = labor_growth(t), rd_pub(t) = rd_public(t) + public_rd(t),
  *   rd_f(t) = rd_frontier(t) (the US's R&D)
  *   A_f(t) = exp(int g_f), L(t) = exp(int n)            frontier TFP and labour, 1 at start
- *   channels tfp, yen, bubble, burst, pressure, asian_crisis, reform, entry, basic (events)
+ *   channels tfp, yen, bubble, burst, pressure, asian_crisis, public_rd, reform, entry, basic,
+ *   erosion (events)
  * Output and returns (sec. 2):
  *   Y = Z a A_f K^alpha L^(1-alpha),  Z = 1/(a0 K0^alpha) so Y(start) = 1, K0 = alpha/r0
  *   r = alpha Y / K
+ * Manufacturing, where the flip happens and Cameron's index measures (sec. 2):
+ *   a_m = w_mfg a                          a is the whole economy's level relative to the US
  * The flip (sec. 2, 6):
- *   B = beta R pos(1 - a)                  relational benefit: faster diffusion while behind
- *   C = gamma R a^m                        opportunity cost near the frontier
- * TFP (sec. 2, 6): relative TFP moves with catch-up, ties, and R&D relative to the frontier's
- * (with equal R&D and no ties, Japan grows at the frontier's rate g_f):
- *   da/dt = a [lambda (1-a) + B - C + eta (rd_b + rd_pub - rd_f) - tfp(t)]
- * Capital and investment (sec. 2):
+ *   B = beta R pos(1 - a_m)                relational benefit: faster diffusion while behind
+ *   C = gamma R a_m^m                      opportunity cost near the frontier
+ * TFP (sec. 2, 6): relative TFP moves with catch-up, whose speed rises with R&D relative to the
+ * frontier's (absorptive capacity: Nelson-Phelps, Benhabib-Spiegel), with ties, and with R&D
+ * relative to the frontier's (a laggard with little R&D converges more slowly, to a level below
+ * the frontier, but converges):
+ *   da/dt = a [(lambda + mu rd/rd_f) (1 - a) + B - C + eta (rd - rd_f) - tfp(t)],
+ *   rd = rd_b + rd_pub
+ * Capital and investment (sec. 2): investment follows expected growth (an accelerator: in steady
+ * state s = (g + delta) K/Y), tied firms chase market share, the bubble adds a boom:
  *   dK/dt = s Y - delta K
+ *   g_pot = (g_a + g_f)/(1 - alpha) + n    the balanced growth that TFP and labour allow
  *   ds/dt = (s* - s)/tau_s,
- *   s* = clamp(s0 + sigma_R R + sigma_r (r - r_ref) + sigma_b bubble(t); s_max)
- * Pressure and ties (sec. 2-5):
+ *   s* = clamp(s0 + sigma_R R + sigma_r (r - r_ref) + sigma_g (g_pot - g_norm)
+ *              + sigma_b bubble(t); s_max)
+ * Pressure and ties (sec. 2-5): the Asian network absorbs a share of the pressure, growing with
+ * its size up to G_full, so that ties erode whenever some pressure gets through:
  *   P = pos(C - B) + burst(t) + pressure(t)
- *   dR/dt = kappa_b (1-R) pos(B - C) - kappa_e R pos(P - omega G) - reform(t) R
+ *   relief = omega_s min(G/G_full, 1)
+ *   erosion = kappa_e (1 + erosion(t)) pos(P (1 - relief) - omega G)   (omega = 0: relsim 0.1's
+ *                                                                       absolute absorption)
+ *   dR/dt = kappa_b (1-R) pos(B - C) - erosion R - reform(t) R
  * Regionalization (sec. 3-5):
  *   dG/dt = chi R (P + yen(t)) (1 - G/G_max) - delta_G G - asian_crisis(t) (1 - b_R R) G
- * R&D (sec. 6):
+ * R&D (sec. 6): business R&D rises with development up to the frontier and follows profits,
+ * here the growth of the profit rate r = alpha Y/K, g_Y - g_K (profits fall when output slows
+ * while capital still grows, as after the bubble):
  *   d rd_b/dt = (rd* - rd_b)/tau_rd,
- *   rd* = clamp(rho0 + rho_a min(a, 1) - rho_R R a^m - rho_b bubble(t); rd_max)
- *   (R&D intensity rises with development up to the frontier, not beyond it: min(a, 1) is the
- *   smooth a - pos(a - 1))
+ *   rd* = clamp(rho0 + rho_a min(a_m, 1) + rho_pi (g_Y - g_K) - rho_R R a_m^m
+ *               - rho_b bubble(t); rd_max)
  * Start-ups and closures (sec. 6):
  *   de/dt = (e* - e)/tau_e,  e* = clamp(e0 + e_g g_Y - e_R R + entry(t); e_max)
  *   x = x0 + x_g pos(g_ref - g_Y) + x_b burst(t),  dF/dt = (e - x) F
- * with g_Y = (dY/dt)/Y = g_a + g_f + alpha (sY/K - delta) + (1-alpha) n, g_a = (da/dt)/a
- * (Japan's TFP grows at g_a + g_f).
+ * with g_K = sY/K - delta, g_Y = (dY/dt)/Y = g_a + g_f + alpha g_K + (1-alpha) n,
+ * g_a = (da/dt)/a (Japan's TFP grows at g_a + g_f).
  * Indicators: TFP growth g_a + g_f; mpk = (dY/dt)/(dK/dt); rd_total = rd_b + rd_pub;
  *   rd_inv_share = rd_b/(rd_b + s); basic = (theta_pub rd_pub + theta_b (1 - theta_R R) rd_b)
- *   /(rd_pub + rd_b) + basic(t); indep = indep_max (1-R)^nu; net relational effect B - C.
+ *   /(rd_pub + rd_b) + basic(t); indep = indep_max (1-R)^nu; net relational effect B - C;
+ *   a_mfg = a_m; measurement equations sub_share = w_sub R (subcontractors among small
+ *   manufacturers), rd_oecd = w_rd rd_total (R&D on the OECD's basis); profit_growth = g_Y - g_K;
+ *   g_pot, relief and erosion as above.
+ * With mu = sigma_g = omega_s = rho_pi = 0 and w_mfg = 1 the system is relsim 0.1's (a test
+ * checks it against 0.1's output).
  *
  * Every stock stays in its range by construction: a, K, F grow multiplicatively or from
  * positive inflows; s, rd_b, e relax towards non-negative targets; R has a (1-R) building

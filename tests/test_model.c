@@ -481,7 +481,7 @@ static void the_baseline_starts_in_1955_at_a_042_r_034_and_y_1(void) {
     CHECK_REL(rs_series_at(&s, 0, RS_I_Y), 1.0, 1e-14);
     CHECK_REL(rs_series_at(&s, 0, RS_I_K), 0.39 / 0.34, 1e-15);
     /* The other stocks start at their initial.* values. */
-    CHECK(rs_series_at(&s, 0, RS_I_S) == 0.20);
+    CHECK(rs_series_at(&s, 0, RS_I_S) == 0.249);
     CHECK(rs_series_at(&s, 0, RS_I_R) == 0.20);
     CHECK(rs_series_at(&s, 0, RS_I_F) == 1.0);
     /* One segment per stretch between the 12 distinct edges of the default events inside

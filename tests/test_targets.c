@@ -211,6 +211,12 @@ static void the_shipped_file_has_an_entry_for_every_row_and_further_figure_of_ta
       fprintf(stderr, "  missing table row %s\n", table_ids[i]);
       continue;
     }
+    /* rd_inv_share is kept out of the cost with its reason (R&D over manufacturing investment
+     * has no counterpart in the model, and the economy-wide ratio did not fall in the data) */
+    if (strcmp(t->id, "rd_inv_share") == 0) {
+      CHECK(!t->modelled && strstr(t->reason, "manufacturing investment"));
+      continue;
+    }
     CHECK(t->modelled);
     CHECK(rs_target_nresiduals(t) == 1);
   }
@@ -258,9 +264,10 @@ static void the_shipped_targets_map_the_figures_as_targets_md_says(void) {
       if (t->kind != (kind_) || t->indicator != (ind_)) fprintf(stderr, "  %s\n", id_); \
     }                                                                                   \
   } while (0)
-  EXPECT_TARGET("tfp_rel_1955", RS_TK_POINT, RS_I_A, 1955.0, 1955.0);
+  /* Cameron's index is manufacturing's level, a_m = w_mfg a */
+  EXPECT_TARGET("tfp_rel_1955", RS_TK_POINT, RS_I_A_MFG, 1955.0, 1955.0);
   if (t) CHECK(t->value == 0.61);
-  EXPECT_TARGET("tfp_rel_1980", RS_TK_POINT, RS_I_A, 1980.0, 1980.0);
+  EXPECT_TARGET("tfp_rel_1980", RS_TK_POINT, RS_I_A_MFG, 1980.0, 1980.0);
   if (t) CHECK(t->value == 1.011);
   EXPECT_TARGET("tfp_growth_55_73", RS_TK_MEAN_GROWTH, RS_I_TFP_GROWTH, 1955.0, 1973.0);
   if (t) CHECK(t->value == 0.022 && t->weight == 0.5);
@@ -274,8 +281,6 @@ static void the_shipped_targets_map_the_figures_as_targets_md_says(void) {
   if (t) CHECK(isnan(t->value) && isinf(t->lower) && t->lower < 0 && t->upper == 0.20);
   EXPECT_TARGET("gdp_growth_91_99", RS_TK_MEAN_GROWTH, RS_I_GDP_GROWTH, 1991.0, 1999.0);
   EXPECT_TARGET("rd_gdp_1998", RS_TK_POINT, RS_I_RD_TOTAL, 1998.0, 1998.0);
-  EXPECT_TARGET("rd_inv_share", RS_TK_RATIO, RS_I_RD_INV_SHARE, 1987.0, 1994.0);
-  if (t) CHECK(t->value == 0.674);
   EXPECT_TARGET("rd_intensity_fall", RS_TK_ORDER, RS_I_RDB, 1993.0, 1987.0);
   if (t) CHECK(t->other == RS_I_RDB);
   EXPECT_TARGET("basic_share_1985", RS_TK_POINT, RS_I_BASIC_SHARE, 1985.0, 1985.0);
@@ -1080,16 +1085,27 @@ static void the_shipped_data_file_loads_and_every_data_entry_cites_a_source(void
     if (t->modelled) CHECK(t->year >= SPAN0 && t->year2 <= SPAN1);
   }
   CHECK(ndata >= 1 && ndata == ts.file[1].nentries);
-  const rs_target *rd = find(&ts, "rd_gdp_1965_85");
+  /* The R&D series: 1960-1980 from the White Papers, 1981-2000 OECD, on the OECD's basis
+   * (the measurement equation rd_oecd = w_rd rd_total), no sd column: the target's scale. */
+  const rs_target *rd = find(&ts, "rd_gdp");
   CHECK(rd != NULL);
   if (rd) {
-    CHECK(rd->origin == RS_TO_DATA && rd->kind == RS_TK_SERIES && rd->indicator == RS_I_RD_TOTAL);
+    CHECK(rd->origin == RS_TO_DATA && rd->kind == RS_TK_SERIES && rd->indicator == RS_I_RD_OECD);
     CHECK(strcmp(rd->series_file, "params/data/rd_gdp_japan.csv") == 0);
-    CHECK(rd->npoints == 5 && rd->sx[0] == 1965.0 && rd->sx[4] == 1985.0 && rd->ssd != NULL);
+    CHECK(rd->npoints == 35 && rd->sx[0] == 1960.0 && rd->sx[34] == 2000.0 && rd->ssd == NULL);
+  }
+  /* Every data target the issue of relsim 0.2 asks for: investment, growth by decade, R&D. */
+  static const char *const ids[] = {"investment_rate",    "gdp_growth_1955_60", "gdp_growth_1960s",
+                                    "gdp_growth_1970s",   "gdp_growth_1980s",   "gdp_growth_1990s",
+                                    "rd_gdp",             "subcontract_share",  "tfp_level"};
+  for (size_t k = 0; k < sizeof ids / sizeof ids[0]; k++) {
+    const rs_target *t = find(&ts, ids[k]);
+    CHECK(t != NULL && t->origin == RS_TO_DATA && t->modelled);
+    if (!t) fprintf(stderr, "  missing data target %s\n", ids[k]);
   }
   if (load_ok(paths, 2, 1, &paper)) {
     CHECK(paper.n == ts.n - ndata && paper.file[1].ndropped == ndata);
-    CHECK(find(&paper, "rd_gdp_1965_85") == NULL);
+    CHECK(find(&paper, "rd_gdp") == NULL);
     rs_targets_free(&paper);
   }
   rs_targets_free(&ts);
