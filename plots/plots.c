@@ -4,7 +4,8 @@
  * that turns each script into a PNG and a PDF. Files written into DIR/plots:
  *
  *   overview.gp              six panels in one figure (2 rows x 3 columns)
- *   panel_tfp.gp             (1) relative TFP a, with Cameron's four points
+ *   panel_tfp.gp             (1) relative TFP, manufacturing a_m with Cameron's four points
+ *                            and the whole economy a
  *   panel_investment.gp      (2) investment rate s and gross return on capital r
  *   panel_ties.gp            (3) relational ties R (left axis) and the Asian network G (right)
  *   panel_rd.gp              (4) national, business and government R&D
@@ -80,8 +81,9 @@ static const panel_def panels[] = {
      .extra = "set arrow from graph 0, first 1 to graph 1, first 1 nohead ls 10 back\n"
               "set label \"US level\" at graph 0.02, first 1 offset 0, 0.6 left "
               "textcolor rgb \"gray40\"\n",
-     .nseries = 1,
-     .series = {{RS_I_A, 1, LS_MAIN, "relative TFP a"}}},
+     .nseries = 2,
+     .series = {{RS_I_A_MFG, 1, LS_MAIN, "manufacturing a_m"},
+                {RS_I_A, 1, LS_SECOND, "whole economy a"}}},
     {.name = "panel_investment",
      .title = "Over-investment: investment rate and return on capital",
      .yrange = "[0:*]",
@@ -127,10 +129,10 @@ static const panel_def panels[] = {
 
 static const rs_plot_point paper_points[] = {
     /* sec. 2: Cameron's index of Japan's TFP relative to the US. */
-    {"a", 1955, (double)NAN, 0.61, (double)NAN, (double)NAN, "Cameron (sec. 2)"},
-    {"a", 1973, (double)NAN, 0.867, (double)NAN, (double)NAN, "Cameron (sec. 2)"},
-    {"a", 1980, (double)NAN, 1.011, (double)NAN, (double)NAN, "Cameron (sec. 2)"},
-    {"a", 1990, (double)NAN, 0.988, (double)NAN, (double)NAN, "Cameron (sec. 2)"},
+    {"a_mfg", 1955, (double)NAN, 0.61, (double)NAN, (double)NAN, "Cameron (sec. 2)"},
+    {"a_mfg", 1973, (double)NAN, 0.867, (double)NAN, (double)NAN, "Cameron (sec. 2)"},
+    {"a_mfg", 1980, (double)NAN, 1.011, (double)NAN, (double)NAN, "Cameron (sec. 2)"},
+    {"a_mfg", 1990, (double)NAN, 0.988, (double)NAN, (double)NAN, "Cameron (sec. 2)"},
     /* sec. 2: investment as much as 41 % of GDP in 1973; return 34 % (1955), 18 % (1970). */
     {"s", 1973, (double)NAN, 0.41, (double)NAN, (double)NAN, "investment peak (sec. 2)"},
     {"r", 1955, (double)NAN, 0.34, (double)NAN, (double)NAN, "return on capital (sec. 2)"},

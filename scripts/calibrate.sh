@@ -23,7 +23,7 @@ start=$(date +%s.%N)
 # The multi-start includes the shipped optimum (--start): a model that nests the previous one
 # can never report a worse optimum.
 build/relsim calibrate params/baseline.cfg --targets params/targets.cfg --targets params/targets/data.cfg \
-  --start params/calibrated.cfg --free params/free.cfg -o out/calibration "${args[@]+"${args[@]}"}"
+  --start params/calibrated.cfg --starts 8 --free params/free.cfg -o out/calibration "${args[@]+"${args[@]}"}"
 end=$(date +%s.%N)
 awk -v a="$start" -v b="$end" 'BEGIN { printf "calibrate.sh: calibration wall time %.1f s\n", b - a }'
 if [ "$ship" = 1 ]; then

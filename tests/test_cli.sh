@@ -170,8 +170,8 @@ without_gnuplot_the_csv_and_scripts_are_still_written() {
 the_shipped_calibration_is_reproduced() {
   local args="params/baseline.cfg --targets params/targets.cfg --targets params/targets/data.cfg"
   expect_in scripts/calibrate.sh "calibrate $args"
-  expect_in scripts/calibrate.sh "--start params/calibrated.cfg --free params/free.cfg -o out/calibration"
-  args="$args --start params/calibrated.cfg"
+  expect_in scripts/calibrate.sh "--start params/calibrated.cfg --starts 8 --free params/free.cfg -o out/calibration"
+  args="$args --start params/calibrated.cfg --starts 8"
   # shellcheck disable=SC2086 # $args is a list of words
   "$RELSIM" calibrate $args --free params/free.cfg -o "$TMP/cal" -q >"$TMP/out" 2>&1
   expect_status 0 $? "calibrate"

@@ -152,8 +152,8 @@ static void initial_values_and_the_capital_share_come_from_the_penn_world_table(
   rs_params p;
   rs_params_defaults(&p);
   CHECK(p.v[RS_P_INIT_A] == round_to(pwt_at("JPN", 1955, "ctfp"), 0.01));
-  double gcf = pwt_at("JPN", 1955, "csh_i") * pwt_at("JPN", 1955, "pl_i") /
-               pwt_at("JPN", 1955, "pl_gdpo");
+  double gcf =
+      pwt_at("JPN", 1955, "csh_i") * pwt_at("JPN", 1955, "pl_i") / pwt_at("JPN", 1955, "pl_gdpo");
   CHECK_REL(p.v[RS_P_INIT_S], round_to(gcf, 0.001), 1e-12);
   double labsh = 0.0;
   for (int y = 1955; y <= 2000; y++) labsh += pwt_at("JPN", y, "labsh");
@@ -237,9 +237,8 @@ static void every_data_file_opens_with_its_source(void) {
     fclose(fp);
     CHECK(head[0] == '#');
     /* a publisher or publication and how the copy was read or computed */
-    int cites = strstr(head, "Penn World Table") || strstr(head, "NCSES") ||
-                strstr(head, "METI") || strstr(head, "White Paper") || strstr(head, "JCER") ||
-                strstr(head, "Jorda");
+    int cites = strstr(head, "Penn World Table") || strstr(head, "NCSES") || strstr(head, "METI") ||
+                strstr(head, "White Paper") || strstr(head, "JCER") || strstr(head, "Jorda");
     if (!cites) fprintf(stderr, "  %s names no source in its header\n", files[k]);
     CHECK(cites);
   }

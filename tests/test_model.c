@@ -159,8 +159,8 @@ static void compare_rhs(const char *label, const rs_params *p, const exo *x, con
  * 1979.5, 0.00668 from 1980.5 to 1989.5, 0.00779 from 1990.5 to 1999.5 (linear across each
  * boundary year). n: 0.02623 to 1959.5, 0.02188 from 1960.5 to 1969.5, 0.01487 from 1970.5 to
  * 1979.5, 0.01464 from 1980.5 to 1989.5, 0.00639 from 1990.5 to 1999.5. rd_public: 0.00368
- * (1963), 0.00391 (1965), 0.00480 (1975), 0.00479 (1978 on). rd_frontier: 0.0245 (1970), 0.0212 (1975),
- * 0.0221 (1980), 0.0264 (1985), 0.0255 (1990), 0.0240 (1995), 0.0249 (1998). */
+ * (1963), 0.00391 (1965), 0.00480 (1975), 0.00479 (1978 on). rd_frontier: 0.0245 (1970), 0.0212
+ * (1975), 0.0221 (1980), 0.0264 (1985), 0.0255 (1990), 0.0240 (1995), 0.0249 (1998). */
 #define GF1 0.00986
 #define GF2 (-0.0028)
 #define GF3 0.00668
@@ -189,7 +189,7 @@ static void the_rhs_matches_a_hand_computation_from_the_documented_equations(voi
             .gf = GF2,
             .n = N3,
             .rdp = 0.00391 + 0.95 * (0.00480 - 0.00391), /* 1965 -> 1975 */
-            .rdf = 0.0245 - 4.5 / 5.0 * 0.0033, /* 1970 0.0245 -> 1975 0.0212 */
+            .rdf = 0.0245 - 4.5 / 5.0 * 0.0033,          /* 1970 0.0245 -> 1975 0.0212 */
             .int_gf = IGF_1973_5 + 1.0 * GF2,
             .int_n = IN_1970_5 + 4.0 * N3,
             .tfp = 0.02,
@@ -203,7 +203,7 @@ static void the_rhs_matches_a_hand_computation_from_the_documented_equations(voi
   exo x2 = {.t = 1980.5,
             .gf = GF3,
             .n = N4,
-            .rdp = 0.00479, /* flat after 1978 */
+            .rdp = 0.00479,                     /* flat after 1978 */
             .rdf = 0.0221 + 0.5 / 5.0 * 0.0043, /* 1980 0.0221 -> 1985 0.0264 */
             .int_gf = IGF_1980_5,
             .int_n = IN_1980_5,

@@ -219,7 +219,7 @@ static void paper_points_should_name_model_columns_and_cite_the_paper(void) {
     CHECK(rs_indicator_find(pts[i].indicator) >= 0);
     CHECK_STR_CONTAINS(pts[i].label, "sec.");
     CHECK(isfinite(pts[i].value) || (isfinite(pts[i].lo) && isfinite(pts[i].hi)));
-    if (strcmp(pts[i].indicator, "a") == 0) cameron++;
+    if (strcmp(pts[i].indicator, "a_mfg") == 0) cameron++;
   }
   CHECK(cameron == 4);
 }
@@ -301,7 +301,7 @@ static void overview_datablocks_should_hold_the_paper_figures(void) {
   char *s = read_plot_file(dir, "overview", "gp", NULL);
   CHECK(s != NULL);
   if (!s) return;
-  datablock(s, "$paper_a", blk, sizeof blk);
+  datablock(s, "$paper_a_mfg", blk, sizeof blk);
   CHECK_STR_CONTAINS(blk, "\n1955,0.61,\"Cameron (sec. 2)\"\n");
   CHECK_STR_CONTAINS(blk, "\n1973,0.867,");
   CHECK_STR_CONTAINS(blk, "\n1980,1.011,");
@@ -327,7 +327,7 @@ static void overview_datablocks_should_hold_the_paper_figures(void) {
   CHECK_STR_CONTAINS(s, "$paper_e_range using 1:(100*$2):(0):(100*($3-$2)) axes x1y1 with vectors");
   free(s);
   s = read_plot_file(dir, "panel_tfp", "gp", NULL);
-  CHECK_STR_CONTAINS(s, "$paper_a << EOD\n1955,0.61,");
+  CHECK_STR_CONTAINS(s, "$paper_a_mfg << EOD\n1955,0.61,");
   CHECK(count_str(s, "title \"paper (Hatch 2001)\"") == 1);
   CHECK(strstr(s, "$paper_e") == NULL);
   free(s);

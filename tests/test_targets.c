@@ -1095,9 +1095,9 @@ static void the_shipped_data_file_loads_and_every_data_entry_cites_a_source(void
     CHECK(rd->npoints == 35 && rd->sx[0] == 1960.0 && rd->sx[34] == 2000.0 && rd->ssd == NULL);
   }
   /* Every data target the issue of relsim 0.2 asks for: investment, growth by decade, R&D. */
-  static const char *const ids[] = {"investment_rate",    "gdp_growth_1955_60", "gdp_growth_1960s",
-                                    "gdp_growth_1970s",   "gdp_growth_1980s",   "gdp_growth_1990s",
-                                    "rd_gdp",             "subcontract_share",  "tfp_level"};
+  static const char *const ids[] = {"investment_rate",  "gdp_growth_1955_60", "gdp_growth_1960s",
+                                    "gdp_growth_1970s", "gdp_growth_1980s",   "gdp_growth_1990s",
+                                    "rd_gdp",           "subcontract_share",  "tfp_level"};
   for (size_t k = 0; k < sizeof ids / sizeof ids[0]; k++) {
     const rs_target *t = find(&ts, ids[k]);
     CHECK(t != NULL && t->origin == RS_TO_DATA && t->modelled);
