@@ -18,6 +18,7 @@ foreach(t help_and_version_succeed
           compare_band_takes_target_files_and_paper_only
           docs_parameters_md_matches_the_registry
           the_new_model_with_its_new_terms_at_zero_reproduces_relsim_0_1
+          the_calibrated_history_has_the_shape_of_japans
           bench_reports_runs_per_second)
   add_test(NAME cli_${t} COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_cli.sh ${t}
            WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
