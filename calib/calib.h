@@ -315,24 +315,38 @@ void rs_calib_profile_free(rs_calib_profile *pr); /* NULL and a zeroed struct ar
  *                    paper_value, scale, model, residual (RMS for a series), weight,
  *                    cost_share, within_scale (yes/no, "-" unmodelled), section, quote, reason
  *   fit.md           the report: summary, targets (and the figures not modelled, with their
- *                    reasons), parameters, correlations, collinearity, targets in tension,
- *                    starts, figures
+ *                    reasons), parameters (with ties.kappa_e free: the erosion rate without
+ *                    relief, kappa_e times the mean pressure P over 1991-2000 of the run at the
+ *                    estimate), correlations, collinearity, targets in tension, profiles (with
+ *                    profiles: how to read them, and per parameter a table of value, cost, cost
+ *                    minus the lowest profile cost, the re-fit's status and the columns, the
+ *                    estimate's row marked), starts, figures
  *   parameters.csv   name, units, estimate (to the last bit), bounds, standard error, base
  *                    value, prior mean/sd, at-bound and weak flags
+ *   profiles.csv     with profiles: parameter, value (to the last bit), cost, delta_cost (above
+ *                    the lowest cost of any profile point), status, estimate (yes/no) and the
+ *                    columns of the first profile that has any, one row per point; without
+ *                    profiles, a profiles.csv of an earlier report is removed
  *   series.csv       the run at the estimate (res->series)
  *   plots/           fit_<indicator> for each indicator with modelled targets (model line and
- *                    targets), residuals (scaled residuals as bars), correlation (heat map):
- *                    .gp scripts, and PNG + PDF when gnuplot runs (plots/rs_plots_render_script)
+ *                    targets), residuals (scaled residuals as bars), correlation (heat map),
+ *                    with profiles profiles (one panel per parameter: the cost rise, a line at
+ *                    +10 % of the best cost, the columns with col_plot on a right axis, the
+ *                    estimate marked; log x for a geometric grid): .gp scripts, and PNG + PDF
+ *                    when gnuplot runs (plots/rs_plots_render_script)
  * partial = 1 writes only calibrated.partial.cfg (the best point so far, after an interrupt).
  * base is the parameter set read from base_path; res must describe ts and fs (res->n = fs->n,
- * res->ntargets = ts->n). command (may be NULL) is recorded in calibrated.cfg and fit.md.
- * plots (may be NULL) receives what the figures came to: without gnuplot, or when gnuplot
- * fails, the report is still complete but for the images, RS_OK is returned and
- * plots->why_not says why there are none, for the caller to print. Errors: RS_ERR_INPUT for an
- * inconsistent result, RS_ERR_IO when a file cannot be written (err names it), RS_ERR_NOMEM. */
+ * res->ntargets = ts->n); profiles[0..nprofiles-1] (NULL and 0 for none; at most
+ * RS_PROFILE_MAX) must be profiles of fs (rs_calib_profiles) around res's estimate. command
+ * (may be NULL) is recorded in calibrated.cfg and fit.md. plots (may be NULL) receives what the
+ * figures came to: without gnuplot, or when gnuplot fails, the report is still complete but for
+ * the images, RS_OK is returned and plots->why_not says why there are none, for the caller to
+ * print. Errors: RS_ERR_INPUT for an inconsistent result or profile, RS_ERR_IO when a file
+ * cannot be written (err names it), RS_ERR_NOMEM. */
 rs_status rs_calib_write_report(const char *dir, const char *base_path, const rs_params *base,
                                 const rs_targets *ts, const rs_free_set *fs,
-                                const rs_calib_result *res, int partial, const char *command,
+                                const rs_calib_result *res, const rs_calib_profile *profiles,
+                                int nprofiles, int partial, const char *command,
                                 rs_plots_report *plots, rs_error *err);
 
 #endif /* RS_CALIB_H */

@@ -244,8 +244,8 @@ int rs_cmd_calibrate(int argc, char **argv) {
   rs_plots_report plots;
   memset(&plots, 0, sizeof plots);
   if (st == RS_OK)
-    st = rs_calib_write_report(a.out, a.base, &base, &ts, &fs, &res, res.interrupted, cmd, &plots,
-                               &err);
+    st = rs_calib_write_report(a.out, a.base, &base, &ts, &fs, &res, NULL, 0, res.interrupted, cmd,
+                               &plots, &err);
   if (st == RS_OK && !res.interrupted && !plots.rendered)
     rs_cli_warning("no images: %s", plots.why_not);
   if (st != RS_OK) {
