@@ -319,17 +319,19 @@ static void progress(void *ctx, int iter, double cost) {
   }
 }
 
-/* The bounded Levenberg-Marquardt (lsq.c) from start k, in its own workspace. */
-static void run_start(const rs_params *base, const rs_targets *ts, const rs_free_set *fs,
-                      shared *sh, int k, rs_calib_start *out) {
+/* The bounded Levenberg-Marquardt (lsq.c) from start k, in its own workspace. A start that
+ * fails leaves status 3 and cost INFINITY in out; only a workspace that cannot be allocated is
+ * an error (RS_ERR_NOMEM in err). */
+static rs_status run_start(const rs_params *base, const rs_targets *ts, const rs_free_set *fs,
+                           shared *sh, int k, rs_calib_start *out, rs_error *err) {
   const rs_calib_options *opt = sh->opt;
   problem pb;
-  rs_error err;
   int n = fs->n;
   memcpy(out->x, out->x0, sizeof(double) * (size_t)n);
   out->cost = (double)INFINITY;
   out->status = 3;
-  if (problem_init(&pb, base, ts, fs, opt->jacobian, &err) != RS_OK) return;
+  rs_status st = problem_init(&pb, base, ts, fs, opt->jacobian, err);
+  if (st != RS_OK) return st;
   double lo[RS_FREE_MAX], hi[RS_FREE_MAX];
   for (int j = 0; j < n; j++) {
     lo[j] = fs->p[j].lower;
@@ -345,8 +347,9 @@ static void run_start(const rs_params *base, const rs_targets *ts, const rs_free
   lopt.progress = progress;
   lopt.progress_ctx = &sc;
   rs_lsq_result lr;
+  rs_error lerr;
   /* The solver's own errors (sizes, bounds, memory) leave the start failed (status 3). */
-  if (rs_lsq_solve(n, pb.m, lo, hi, lsq_residuals, &pb, &lopt, out->x, &lr, &err) == RS_OK ||
+  if (rs_lsq_solve(n, pb.m, lo, hi, lsq_residuals, &pb, &lopt, out->x, &lr, &lerr) == RS_OK ||
       isfinite(lr.cost)) {
     out->cost = lr.cost;
     out->iterations = lr.iterations;
@@ -355,6 +358,7 @@ static void run_start(const rs_params *base, const rs_targets *ts, const rs_free
   }
   out->runs = pb.runs;
   problem_free(&pb);
+  return RS_OK;
 }
 
 /* ---------------------------------------------------------------- the description */
@@ -681,7 +685,9 @@ rs_status rs_calibrate(const rs_params *base, const rs_targets *ts, const rs_fre
   int threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
   for (int k = 0; k < nstarts; k++) {
-    run_start(base, ts, fs, &sh, k, &res->starts[k]);
+    rs_error serr;
+    /* A start without a workspace is a failed start (status 3), like any other. */
+    (void)run_start(base, ts, fs, &sh, k, &res->starts[k], &serr);
 #pragma omp critical(rs_calib_progress)
     {
       sh.done++;
@@ -704,4 +710,26 @@ rs_status rs_calibrate(const rs_params *base, const rs_targets *ts, const rs_fre
                    "at any starting point; check the base scenario)");
   memcpy(res->x, res->starts[res->best].x, sizeof(double) * (size_t)fs->n);
   return describe(base, ts, fs, opt, res, err);
+}
+
+rs_status rs_calib_refit(const rs_params *start, const rs_targets *ts, const rs_free_set *fs,
+                         const rs_calib_options *opt, rs_calib_start *out, rs_params *fitted,
+                         rs_error *err) {
+  memset(out, 0, sizeof *out);
+  *fitted = *start;
+  if (fs->n < 1 || fs->n > RS_FREE_MAX)
+    return rs_fail(err, RS_ERR_INPUT, "calibration: need 1 to %d free parameters", RS_FREE_MAX);
+  for (int j = 0; j < fs->n; j++) {
+    const rs_free_param *fp = &fs->p[j];
+    double v = rs_pref_get(start, fp->ref);
+    out->x0[j] = v < fp->lower ? fp->lower : v > fp->upper ? fp->upper : v;
+  }
+  /* No progress line: the caller reports its own (a profile point, a band re-fit). */
+  rs_calib_options quiet = *opt;
+  quiet.progress = 0;
+  shared sh = {&quiet, 1, 0, (double)INFINITY};
+  rs_status st = run_start(start, ts, fs, &sh, 0, out, err);
+  if (st != RS_OK) return st;
+  for (int j = 0; j < fs->n; j++) rs_pref_set(fitted, fs->p[j].ref, out->x[j]);
+  return RS_OK;
 }

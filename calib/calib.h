@@ -6,8 +6,9 @@
  * points (a previous optimum) and a Latin hypercube, in parallel (OpenMP) with results
  * independent of the thread count, with the Jacobian from CVODES forward sensitivities (or
  * central differences, for checking). It then describes the fit: standard errors,
- * correlations, identifiability (collinearity indices) and targets in tension, and writes the
- * report (report.c). */
+ * correlations, identifiability (collinearity indices) and targets in tension, profiles of
+ * chosen parameters (profile.c: the cost curve with the others re-fitted), and writes the report
+ * (report.c). */
 #ifndef RS_CALIB_H
 #define RS_CALIB_H
 
@@ -205,6 +206,23 @@ rs_status rs_calibrate(const rs_params *base, const rs_targets *ts, const rs_fre
                        const rs_calib_options *opt, rs_calib_result *res, rs_error *err);
 void rs_calib_result_free(rs_calib_result *res);
 
+/* One start of the calibration of fs over ts from the values of the free parameters in start
+ * (clamped into the search bounds), on the calling thread, without the description that
+ * rs_calibrate adds (covariance, collinearity, tension: far more work than a short re-fit, and
+ * not needed when the fit is one of many, as on a profile's grid). out receives the start as
+ * rs_calibrate would record it (x0, x, cost, iterations, status, runs, left_bound): cost is
+ * that of a plain run at the end point (INFINITY, status 3, when the model could not be run at
+ * the start), comparable between re-fits but not bit for bit with rs_calibrate's cost, which
+ * comes from the run with sensitivities. fitted receives start with the end point. opt gives
+ * iterations, tolerances, the Jacobian kind and the interrupt (its starts, threads and progress
+ * are not used). Deterministic; safe to call from many threads at once once GSL's error
+ * handler is off (gsl_set_error_handler_off, as for rs_lsq_solve). Errors: RS_ERR_INPUT for a
+ * free set of 0 or more than RS_FREE_MAX parameters, RS_ERR_NOMEM; a fit that fails is not an
+ * error. */
+rs_status rs_calib_refit(const rs_params *start, const rs_targets *ts, const rs_free_set *fs,
+                         const rs_calib_options *opt, rs_calib_start *out, rs_params *fitted,
+                         rs_error *err);
+
 /* The weighted residuals (m values, as rs_calib_result.res) and, when J is not NULL, their
  * Jacobian with respect to the free parameters (m x n, row-major) at x, by the method kind.
  * For tests and for checking the sensitivities against differences. Returns the number of
@@ -223,35 +241,59 @@ rs_status rs_calib_residuals(const rs_params *base, const rs_targets *ts, const 
  * at each grid value, and the fit at each point. The caller may add columns (e.g. what a
  * counterfactual changes at each point's fit: compare/'s rs_compare_profile_thesis). */
 typedef struct rs_calib_profile {
-  char name[64];     /* the parameter, as in free.cfg */
-  int param;         /* its index in the free set */
-  int n;             /* points, in increasing value */
-  int at;            /* the point that holds the estimate's value */
-  int best;          /* the point of lowest cost (-1 when every point failed) */
-  double *value;     /* n values */
-  double *cost;      /* n costs (INFINITY where the re-fit failed) */
-  int *status;       /* n statuses of the re-fits (as rs_calib_start.status) */
-  rs_params *fitted; /* n fitted parameter sets */
-  int ncol;          /* extra columns, 0 to RS_PROFILE_MAXCOL */
-  char col_name[RS_PROFILE_MAXCOL][48];
-  char col_label[RS_PROFILE_MAXCOL][96]; /* for tables and figure keys */
-  double *col;                           /* n x ncol, row-major, owned (NULL when ncol is 0) */
+  char name[64];                         /* the parameter, as in free.cfg */
+  int param;                             /* its index in the free set */
+  int n;                                 /* points, in increasing value */
+  int at;                                /* the point that holds the estimate's value */
+  int best;                              /* the point of lowest cost (-1 when every point failed) */
+  double *value;                         /* n values */
+  double *cost;                          /* n costs (INFINITY where the re-fit failed) */
+  int *status;                           /* n statuses of the re-fits (as rs_calib_start.status) */
+  rs_params *fitted;                     /* n fitted parameter sets */
+  int ncol;                              /* extra columns, 0 to RS_PROFILE_MAXCOL */
+  char col_name[RS_PROFILE_MAXCOL][48];  /* for CSV headers: "dR_2001_2025" */
+  char col_label[RS_PROFILE_MAXCOL][96]; /* for tables and figure keys, with units */
+  int col_plot[RS_PROFILE_MAXCOL];       /* 1: drawn on the figure (its right axis) */
+  char col_title[1024]; /* what the columns are, a sentence or two for the report */
+  char col_axis[64];    /* the label of the figure's right axis, with units (short) */
+  char col_source[96]; /* what the columns compare, for figure keys: "no_regionalization − fit" */
+  double *col;         /* n x ncol, row-major, owned (NULL when ncol is 0); NAN: unknown */
 } rs_calib_profile;
 
-/* Point k of n of a grid across [lower, upper]: even spacing, or, for a range that spans three
- * decades or more from a non-negative lower bound (an erosion rate from 0 to 50), geometric
- * spacing from upper/1000 with the lower bound itself as the first point. */
+/* 1 when a search range [lower, upper] gets a geometric grid: it spans three decades or more
+ * from a non-negative lower bound (an erosion rate from 0 to 50), so that an even grid would
+ * put every point but the first in the top decade. 0 for an even grid. */
+int rs_calib_grid_geometric(double lower, double upper);
+
+/* Point k (0..n-1) of an n-point grid across [lower, upper] (lower < upper), increasing, with
+ * the bounds as its first and last points: even spacing; or, for a geometric range
+ * (rs_calib_grid_geometric), geometric spacing from max(lower, upper/1000) to upper, with the
+ * lower bound itself as an extra first point when it lies below upper/1000 (0, typically).
+ * n < 2 gives the midpoint. */
 double rs_calib_grid_point(double lower, double upper, int k, int n);
+
+/* Check that names[0..nnames-1] can be profiled in fs: at most RS_PROFILE_MAX, each a free
+ * parameter of fs and named once, and fs frees two or more. RS_ERR_INPUT names the first
+ * offender and the free file (with the closest free name for a typo). For callers that want to
+ * know before a calibration; rs_calib_profiles checks the same. */
+rs_status rs_calib_profile_check(const rs_free_set *fs, const char *const *names, int nnames,
+                                 rs_error *err);
 
 /* Profiles of the free parameters names[0..nnames-1] (each must be in fs; fs needs two or more
  * parameters) around the estimate (the fitted parameter set of a calibration of fs over ts):
- * npoints (2..RS_PROFILE_POINTS_MAX) grid points across each one's search bounds plus the
- * estimate's own value; at each, every other free parameter re-fitted by one start of the
- * calibration (opt: iterations, tolerances, Jacobian kind) from the fit of the neighbouring
- * point towards the estimate. Chains run in parallel (opt->threads); the result does not depend
- * on the thread count. out[0..nnames-1] are filled from scratch; free each with
- * rs_calib_profile_free (on error they are left empty). Errors: RS_ERR_INPUT (a name not in fs,
- * sizes), RS_ERR_NOMEM. A re-fit that fails gives INFINITY at its point, not an error. */
+ * npoints (2..RS_PROFILE_POINTS_MAX) grid points across each one's search bounds
+ * (rs_calib_grid_point) plus the estimate's own value (unless a grid point equals it); at each,
+ * the parameter is held there and every other free parameter re-fitted by rs_calib_refit (opt:
+ * iterations, tolerances, Jacobian kind, interrupt), starting from the fit of the neighbouring
+ * point towards the estimate (continuation: the curve follows one valley instead of jumping
+ * between local optima); the estimate's own point is re-fitted from the estimate, so that its
+ * cost compares with the others'. The chains of points (two per parameter, up and down from
+ * the estimate) run in parallel (opt->threads, 0: the OpenMP default); with opt->progress a
+ * line on stderr counts the points. The result does not depend on the thread count.
+ * out[0..nnames-1] are filled from scratch (ncol 0); free each with rs_calib_profile_free (on
+ * error they are left empty). Errors: RS_ERR_INPUT (rs_calib_profile_check's, or npoints),
+ * RS_ERR_NOMEM. A re-fit that fails gives INFINITY at its point, not an error; after an
+ * interrupt the points not yet re-fitted hold status 2 (see rs_calib_refit). */
 rs_status rs_calib_profiles(const rs_params *estimate, const rs_targets *ts, const rs_free_set *fs,
                             const char *const *names, int nnames, int npoints,
                             const rs_calib_options *opt, rs_calib_profile *out, rs_error *err);
@@ -273,24 +315,38 @@ void rs_calib_profile_free(rs_calib_profile *pr); /* NULL and a zeroed struct ar
  *                    paper_value, scale, model, residual (RMS for a series), weight,
  *                    cost_share, within_scale (yes/no, "-" unmodelled), section, quote, reason
  *   fit.md           the report: summary, targets (and the figures not modelled, with their
- *                    reasons), parameters, correlations, collinearity, targets in tension,
- *                    starts, figures
+ *                    reasons), parameters (with ties.kappa_e free: the erosion rate without
+ *                    relief, kappa_e times the mean pressure P over 1991-2000 of the run at the
+ *                    estimate), correlations, collinearity, targets in tension, profiles (with
+ *                    profiles: how to read them, and per parameter a table of value, cost, cost
+ *                    minus the lowest profile cost, the re-fit's status and the columns, the
+ *                    estimate's row marked), starts, figures
  *   parameters.csv   name, units, estimate (to the last bit), bounds, standard error, base
  *                    value, prior mean/sd, at-bound and weak flags
+ *   profiles.csv     with profiles: parameter, value (to the last bit), cost, delta_cost (above
+ *                    the lowest cost of any profile point), status, estimate (yes/no) and the
+ *                    columns of the first profile that has any, one row per point; without
+ *                    profiles, a profiles.csv of an earlier report is removed
  *   series.csv       the run at the estimate (res->series)
  *   plots/           fit_<indicator> for each indicator with modelled targets (model line and
- *                    targets), residuals (scaled residuals as bars), correlation (heat map):
- *                    .gp scripts, and PNG + PDF when gnuplot runs (plots/rs_plots_render_script)
+ *                    targets), residuals (scaled residuals as bars), correlation (heat map),
+ *                    with profiles profiles (one panel per parameter: the cost rise, a line at
+ *                    +10 % of the best cost, the columns with col_plot on a right axis, the
+ *                    estimate marked; log x for a geometric grid): .gp scripts, and PNG + PDF
+ *                    when gnuplot runs (plots/rs_plots_render_script)
  * partial = 1 writes only calibrated.partial.cfg (the best point so far, after an interrupt).
  * base is the parameter set read from base_path; res must describe ts and fs (res->n = fs->n,
- * res->ntargets = ts->n). command (may be NULL) is recorded in calibrated.cfg and fit.md.
- * plots (may be NULL) receives what the figures came to: without gnuplot, or when gnuplot
- * fails, the report is still complete but for the images, RS_OK is returned and
- * plots->why_not says why there are none, for the caller to print. Errors: RS_ERR_INPUT for an
- * inconsistent result, RS_ERR_IO when a file cannot be written (err names it), RS_ERR_NOMEM. */
+ * res->ntargets = ts->n); profiles[0..nprofiles-1] (NULL and 0 for none; at most
+ * RS_PROFILE_MAX) must be profiles of fs (rs_calib_profiles) around res's estimate. command
+ * (may be NULL) is recorded in calibrated.cfg and fit.md. plots (may be NULL) receives what the
+ * figures came to: without gnuplot, or when gnuplot fails, the report is still complete but for
+ * the images, RS_OK is returned and plots->why_not says why there are none, for the caller to
+ * print. Errors: RS_ERR_INPUT for an inconsistent result or profile, RS_ERR_IO when a file
+ * cannot be written (err names it), RS_ERR_NOMEM. */
 rs_status rs_calib_write_report(const char *dir, const char *base_path, const rs_params *base,
                                 const rs_targets *ts, const rs_free_set *fs,
-                                const rs_calib_result *res, int partial, const char *command,
+                                const rs_calib_result *res, const rs_calib_profile *profiles,
+                                int nprofiles, int partial, const char *command,
                                 rs_plots_report *plots, rs_error *err);
 
 #endif /* RS_CALIB_H */

@@ -9,13 +9,17 @@
  *   fit.csv          one row per target (figure of the paper or external data), modelled or
  *                    not, for spreadsheets, with its origin and target file
  *   fit.md           the fit report: summary, targets, parameters, correlations,
- *                    identifiability (collinearity), targets in tension, starts, figures
+ *                    identifiability (collinearity), targets in tension, profiles, starts,
+ *                    figures
  *   parameters.csv   estimate, bounds, standard error, base value, prior, flags
+ *   profiles.csv     with profiles: every point of every profile (value, cost, rise above the
+ *                    best, the re-fit's status, the estimate's row, the caller's columns)
  *   series.csv       the run at the estimate (output/rs_output_write_csv)
  *   plots/           fit_<indicator>.gp: each indicator that has modelled targets with its
  *                    targets drawn on the model line (fit_R_relational for R, which would be
  *                    fit_r's file on a case-insensitive disk); residuals.gp: the scaled residuals;
  *                    correlation.gp: the correlation matrix of the estimates as a heat map;
+ *                    profiles.gp: one panel per profiled parameter (cost rise, thesis);
  *                    PNG and PDF beside each when gnuplot runs (plots/rs_plots_render_script)
  *
  * Readings used in the report:
@@ -53,6 +57,9 @@
 #define CORR_HIGH 0.9   /* |correlation| worth a sentence */
 #define NEAR_BEST 0.01  /* a start within 1 % of the best cost reached the same cost */
 #define RES_CLIP 10.0   /* the residual chart shows at most +-RES_CLIP (labels give the value) */
+#define PROFILE_TOL                                                            \
+  0.10 /* a profile point within 10 % of the best cost fits about as well (the \
+          cut of compare --band: about what rescaling the scales by 5 % moves) */
 
 /* Everything the writers share. */
 typedef struct report_ctx {
@@ -63,6 +70,8 @@ typedef struct report_ctx {
   const rs_targets *ts;
   const rs_free_set *fs;
   const rs_calib_result *res;
+  const rs_calib_profile *prof; /* profiles (may be NULL when nprof is 0) */
+  int nprof;
   char base_ref[RS_PATH_MAX]; /* base_path as written in calibrated.cfg */
   int nmodelled, nwithin, nunmodelled;
   int nbound, nweak;
@@ -97,13 +106,15 @@ static rs_status dir_file(const report_ctx *c, const char *name, char *out, size
 static void base_reference(const char *dir, const char *base_path, char *out, size_t n);
 static rs_status check_inputs(const rs_targets *ts, const rs_free_set *fs,
                               const rs_calib_result *res, rs_error *err);
+static rs_status check_profiles(const rs_free_set *fs, const rs_calib_profile *prof, int nprof,
+                                rs_error *err);
 static const char *fitted_note(int id, void *user);
 static void put_cfg_header(rs_buf *b, const report_ctx *c, int partial, const char *name);
 static rs_status write_scenario(const report_ctx *c, int partial, rs_error *err);
 static rs_status write_fit_csv(const report_ctx *c, rs_error *err);
 static rs_status write_parameters_csv(const report_ctx *c, rs_error *err);
-static void put_gp_preamble(rs_buf *b, const char *name, const char *what, const char *size_png,
-                            const char *size_pdf);
+static void put_gp_preamble(rs_buf *b, const char *name, const char *what, const char *data_note,
+                            const char *size_png, const char *size_pdf);
 static void put_gp_terminals(rs_buf *b, const char *size_png, const char *size_pdf, int font_png,
                              int font_pdf);
 typedef struct fig_label fig_label;
@@ -113,14 +124,23 @@ static void put_fig_labels(rs_buf *b, fig_label *labs, int n, double xsplit, dou
 static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind);
 static void put_fig_residuals(rs_buf *b, const report_ctx *c);
 static void put_fig_correlation(rs_buf *b, const report_ctx *c);
+static double profiles_best(const report_ctx *c);
+static const char *free_units(const report_ctx *c, int j);
+static const char *diff_text(double x, char buf[32]);
+static rs_status write_profiles_csv(const report_ctx *c, rs_error *err);
+static void put_fig_profiles(rs_buf *b, const report_ctx *c);
 static rs_status render_figure(report_ctx *c, const char *plotdir, const char *name, rs_buf *b,
                                rs_error *err);
+static void remove_stale(const report_ctx *c, const char *name);
 static rs_status write_figures(report_ctx *c, rs_error *err);
 static void put_md_summary(rs_buf *b, const report_ctx *c);
 static void put_md_targets(rs_buf *b, const report_ctx *c);
 static void put_md_parameters(rs_buf *b, const report_ctx *c);
 static void put_md_identifiability(rs_buf *b, const report_ctx *c);
 static void put_md_tension(rs_buf *b, const report_ctx *c);
+static double series_mean(const rs_series *s, int ind, double y1, double y2);
+static void put_md_erosion(rs_buf *b, const report_ctx *c);
+static void put_md_profiles(rs_buf *b, const report_ctx *c);
 static void put_md_starts(rs_buf *b, const report_ctx *c);
 static void put_md_figures(rs_buf *b, const report_ctx *c);
 static rs_status write_fit_md(const report_ctx *c, rs_error *err);
@@ -635,18 +655,19 @@ static rs_status write_parameters_csv(const report_ctx *c, rs_error *err) {
 
 /* The opening of a figure script: what it is, how to re-run it, the data file, the styles
  * (the colours of plots/plots.c: blue the model, vermillion a second line, black the targets). */
-static void put_gp_preamble(rs_buf *b, const char *name, const char *what, const char *size_png,
-                            const char *size_pdf) {
+static void put_gp_preamble(rs_buf *b, const char *name, const char *what, const char *data_note,
+                            const char *size_png, const char *size_pdf) {
+  rs_buf_printf(b, "# %s.gp -- relsim calibration figure: %s\n# %s", name, what,
+                data_note ? data_note
+                          : "Model lines from ../series.csv (the run at the estimate, columns by "
+                            "name); targets\n# as datablocks below.");
   rs_buf_printf(b,
-                "# %s.gp -- relsim calibration figure: %s\n"
-                "# Model lines from ../series.csv (the run at the estimate, columns by name); "
-                "targets\n"
-                "# as datablocks below. Written by relsim %s (calib/report.c); edit freely and "
+                " Written by relsim %s (calib/report.c); edit freely and "
                 "re-run:\n"
                 "#   cd <calibration directory>/plots && gnuplot %s.gp\n"
                 "# It writes %s.png (%s) and %s.pdf (%s); for another base name:\n"
                 "#   gnuplot -e \"outbase='name'\" %s.gp\n\n",
-                name, what, RS_VERSION, name, name, size_png, name, size_pdf, name);
+                RS_VERSION, name, name, size_png, name, size_pdf, name);
   rs_buf_printf(b,
                 "if (!exists(\"outbase\")) outbase = \"%s\"\n"
                 "if (!exists(\"data\")) data = \"../series.csv\"\n\n"
@@ -784,7 +805,7 @@ static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
   fig_name(ind, name, sizeof name);
   rs_snprintf_fits(what, sizeof what, "%s (%s) at the estimate, with its targets", info->label,
                    info->name);
-  put_gp_preamble(b, name, what, "1200x800", "16 x 11 cm");
+  put_gp_preamble(b, name, what, NULL, "1200x800", "16 x 11 cm");
 
   /* the second lines (order/crossing against another indicator) */
   int others[RS_NINDICATOR], nothers = 0;
@@ -1106,8 +1127,8 @@ static void put_fig_residuals(rs_buf *b, const report_ctx *c) {
   rs_snprintf_fits(size_png, sizeof size_png, "1200,%d", 160 + 34 * n);
   rs_snprintf_fits(size_pdf, sizeof size_pdf, "16cm,%.1fcm", 3.0 + 0.45 * n);
   put_gp_preamble(b, "residuals",
-                  "the scaled residual (model - target) / scale of every modelled target", size_png,
-                  size_pdf);
+                  "the scaled residual (model - target) / scale of every modelled target", NULL,
+                  size_png, size_pdf);
   rs_buf_printf(b,
                 "\n# row (0 = first target of the file), bar end (cut at +-%g), residual, "
                 "within scale (1/0), label\n$res << EOD\n",
@@ -1202,8 +1223,8 @@ static void put_fig_correlation(rs_buf *b, const report_ctx *c) {
   char size_png[32], size_pdf[32], v[32];
   rs_snprintf_fits(size_png, sizeof size_png, "%d,%d", (int)W, (int)H);
   rs_snprintf_fits(size_pdf, sizeof size_pdf, "%.1fcm,%.1fcm", W / 75.0, H / 75.0);
-  put_gp_preamble(b, "correlation", "correlation matrix of the estimates (Gauss-Newton)", size_png,
-                  size_pdf);
+  put_gp_preamble(b, "correlation", "correlation matrix of the estimates (Gauss-Newton)", NULL,
+                  size_png, size_pdf);
   rs_buf_printf(b,
                 "\n# the correlation matrix, row i = free parameter i (NaN: not identified)\n"
                 "$corr << EOD\n");
@@ -1254,6 +1275,276 @@ static void put_fig_correlation(rs_buf *b, const report_ctx *c) {
                 "  set output\n}\n");
 }
 
+/* ---------------------------------------------------------------- profiles */
+
+/* The lowest cost of any profile point: each point, the estimate's own included, is a re-fit by
+ * the same method (rs_calib_refit), so their costs compare with each other; NAN without a finite
+ * one. */
+static double profiles_best(const report_ctx *c) {
+  double best = (double)NAN;
+  for (int i = 0; i < c->nprof; i++)
+    for (int k = 0; k < c->prof[i].n; k++) {
+      double v = c->prof[i].cost[k];
+      if (isfinite(v) && (isnan(best) || v < best)) best = v;
+    }
+  return best;
+}
+
+/* The units of free parameter j: the registry's, or its channel's for an event magnitude. */
+static const char *free_units(const report_ctx *c, int j) {
+  const rs_free_param *fp = &c->fs->p[j];
+  return fp->ref.id >= 0 ? rs_param_info_get(fp->ref.id)->units
+                         : rs_channel_info_get(c->base->events[fp->ref.event].channel)->units;
+}
+
+/* A difference of a thesis column for reading: "+0.123", "-0.881", "0" (exactly), "0.000"
+ * (rounds to zero: no sign, which would suggest a direction that integrator noise gave),
+ * "n/a". */
+static const char *diff_text(double x, char buf[32]) {
+  if (isnan(x))
+    snprintf(buf, 32, "n/a");
+  else if (x == 0.0)
+    snprintf(buf, 32, "0");
+  else if (fabs(x) < 5e-4)
+    snprintf(buf, 32, "0.000");
+  else
+    snprintf(buf, 32, "%+.3f", x);
+  return buf;
+}
+
+/* profiles.csv: one row per point of every profile, in increasing value. */
+static rs_status write_profiles_csv(const report_ctx *c, rs_error *err) {
+  char path[RS_PATH_MAX];
+  rs_status st = dir_file(c, "profiles.csv", path, sizeof path, err);
+  if (st != RS_OK) return st;
+  double best = profiles_best(c);
+  rs_buf b;
+  rs_buf_init(&b);
+  /* the columns of the first profile that has any (rs_compare_profile_thesis gives every
+   * profile the same); a profile without them leaves its cells empty */
+  const rs_calib_profile *cols = NULL;
+  for (int i = 0; i < c->nprof && !cols; i++)
+    if (c->prof[i].ncol > 0) cols = &c->prof[i];
+  rs_buf_printf(&b, "parameter,value,cost,delta_cost,status,estimate");
+  for (int q = 0; cols && q < cols->ncol; q++) {
+    rs_buf_printf(&b, ",");
+    rs_buf_csv_field(&b, cols->col_name[q]);
+  }
+  rs_buf_printf(&b, "\n");
+  for (int i = 0; i < c->nprof; i++) {
+    const rs_calib_profile *pr = &c->prof[i];
+    for (int k = 0; k < pr->n; k++) {
+      char v[4][32];
+      double cost = pr->cost[k];
+      rs_buf_csv_field(&b, pr->name);
+      rs_buf_printf(&b, ",%s,%s,%s,%s,%s", rs_format_double(pr->value[k], v[0]),
+                    isfinite(cost) ? rs_format_csv6(cost, v[1]) : "",
+                    isfinite(cost) ? rs_format_csv6(cost - best, v[2]) : "",
+                    status_word(pr->status[k]), k == pr->at ? "yes" : "no");
+      for (int q = 0; cols && q < cols->ncol; q++)
+        rs_buf_printf(&b, ",%s",
+                      q < pr->ncol
+                          ? rs_format_csv6(pr->col[(size_t)k * (size_t)pr->ncol + (size_t)q], v[3])
+                          : "");
+      rs_buf_printf(&b, "\n");
+    }
+  }
+  st = write_buf(path, &b, err);
+  rs_buf_free(&b);
+  return st;
+}
+
+/* The profiles figure, one panel per profiled parameter, stacked for a journal column: the cost
+ * rise above the best (left axis, blue), the 10 % line of compare --band, the plotted thesis
+ * columns (right axis) and the estimate (a dotted vertical line, its value in the x label). A
+ * geometric grid gets a log x axis, on which the lower bound 0 is drawn at a quarter of the
+ * smallest positive value, with its own tic. Cost rises beyond 4 x the 10 % line are cut at
+ * the top of the panel and marked, so that the flat part stays readable. */
+static void put_fig_profiles(rs_buf *b, const report_ctx *c) {
+  int n = c->nprof < RS_PROFILE_MAX ? c->nprof : RS_PROFILE_MAX;
+  double best = profiles_best(c), thr = PROFILE_TOL * best;
+  /* the columns on the right axis and what they compare (the same for every profile) */
+  const rs_calib_profile *cols = NULL;
+  for (int i = 0; i < n && !cols; i++)
+    for (int q = 0; q < c->prof[i].ncol && !cols; q++)
+      if (c->prof[i].col_plot[q]) cols = &c->prof[i];
+  /* Layout in cm, for a PDF of journal column width (the PNG is the same at 114 px/cm): the
+   * title and the key above the panels, one column of key entries, because gnuplot drops a key
+   * wider than the plot it belongs to. */
+  const double W = 8.8, head = 2.4, panel = 4.7, lm = 1.45, rm = 1.45, bm = 1.0, tm = 0.35;
+  double H = head + panel * n;
+  char size_png[32], size_pdf[32], v[8][32];
+  rs_snprintf_fits(size_png, sizeof size_png, "%d,%d", (int)(W * 114.0), (int)(H * 114.0));
+  rs_snprintf_fits(size_pdf, sizeof size_pdf, "%.1fcm,%.1fcm", W, H);
+  put_gp_preamble(b, "profiles", "profile likelihoods of free parameters",
+                  "The profiles as datablocks below (the numbers of ../profiles.csv).", size_png,
+                  size_pdf);
+  rs_buf_printf(b, "best = %s  # the lowest cost of any profile point\n",
+                rs_format_csv6(best, v[0]));
+  rs_buf_printf(b, "thr = %s  # +10 %% of it: the cut of relsim compare --band\n",
+                rs_format_csv6(thr, v[0]));
+  /* per panel: the datablock, the x axis (log for a geometric grid, 0 drawn at a quarter of the
+   * smallest positive value) and the left axis (cut at 4 x thr) */
+  double xlo[RS_PROFILE_MAX], xhi[RS_PROFILE_MAX], xzero[RS_PROFILE_MAX], ymax[RS_PROFILE_MAX];
+  double y2lo[RS_PROFILE_MAX], y2hi[RS_PROFILE_MAX];
+  int logx[RS_PROFILE_MAX], clip[RS_PROFILE_MAX], any_clip = 0;
+  for (int i = 0; i < n; i++) {
+    const rs_calib_profile *pr = &c->prof[i];
+    const rs_free_param *fp = &c->fs->p[pr->param];
+    logx[i] = rs_calib_grid_geometric(fp->lower, fp->upper);
+    double minpos = (double)INFINITY, dmax = 0.0;
+    for (int k = 0; k < pr->n; k++) {
+      if (pr->value[k] > 0.0) minpos = fmin(minpos, pr->value[k]);
+      if (isfinite(pr->cost[k])) dmax = fmax(dmax, pr->cost[k] - best);
+    }
+    if (!isfinite(minpos)) logx[i] = 0; /* nothing positive to put on a log axis */
+    xzero[i] = logx[i] ? minpos / 4.0 : 0.0;
+    xlo[i] = logx[i] && !(pr->value[0] > 0.0) ? xzero[i] : pr->value[0];
+    xhi[i] = pr->value[pr->n - 1];
+    ymax[i] = dmax <= 4.0 * thr ? 1.15 * fmax(dmax, thr) : 4.0 * thr;
+    if (!(ymax[i] > 0.0)) ymax[i] = 1.0;
+    clip[i] = 0;
+    y2lo[i] = 0.0;
+    y2hi[i] = 0.0;
+    rs_buf_printf(b,
+                  "\n# %s: x as drawn, value, cost - best (cut at the axis), cost - best, "
+                  "estimate (1/0)",
+                  pr->name);
+    for (int q = 0; q < pr->ncol; q++)
+      if (pr->col_plot[q]) rs_buf_printf(b, ", %s", pr->col_name[q]);
+    rs_buf_printf(b, "\n$p%d << EOD\n", i + 1);
+    for (int k = 0; k < pr->n; k++) {
+      double x = logx[i] && !(pr->value[k] > 0.0) ? xzero[i] : pr->value[k];
+      double d = isfinite(pr->cost[k]) ? pr->cost[k] - best : (double)NAN;
+      clip[i] |= d > ymax[i];
+      rs_buf_printf(b, "%s,%s,%s,%s,%d", rs_format_csv6(x, v[0]),
+                    rs_format_csv6(pr->value[k], v[1]),
+                    isnan(d) ? "NaN" : rs_format_csv6(fmin(d, ymax[i]), v[2]),
+                    isnan(d) ? "NaN" : rs_format_csv6(d, v[3]), k == pr->at);
+      for (int q = 0; q < pr->ncol; q++) {
+        if (!pr->col_plot[q]) continue;
+        double y = pr->col[(size_t)k * (size_t)pr->ncol + (size_t)q];
+        rs_buf_printf(b, ",%s", isnan(y) ? "NaN" : rs_format_csv6(y, v[4]));
+        if (isfinite(y)) y2lo[i] = fmin(y2lo[i], y), y2hi[i] = fmax(y2hi[i], y);
+      }
+      rs_buf_printf(b, "\n");
+    }
+    rs_buf_printf(b, "EOD\n");
+    any_clip |= clip[i];
+  }
+  put_gp_terminals(b, size_png, size_pdf, 21, 7);
+  /* point sizes in a style replace the terminal's pointsize: scale them with it */
+  rs_buf_printf(b,
+                "  psz = ext eq \"png\" ? 1.6 : 0.5\n"
+                "  set style line 4 lc rgb \"#0072B2\" lw 2 pt 7 ps 0.8*psz\n"
+                "  set style line 5 lc rgb \"#D55E00\" lw 1.5 dt 2 pt 5 ps 0.7*psz\n"
+                "  set style line 6 lc rgb \"#009E73\" lw 1.5 dt 4 pt 9 ps 0.8*psz\n"
+                "  set style line 7 lc rgb \"#0072B2\" lw 1 pt 9 ps 1.8*psz\n"
+                "  set style line 8 lc rgb \"black\" lw 1 dt 3\n"
+                "  set style line 14 lc rgb \"black\" pt 7 ps 1.3*psz\n");
+  rs_buf_printf(b, "  set multiplot\n  set datafile missing \"NaN\"\n  set label 90 ");
+  rs_plots_quote(b, "Profiles: cost above the best fit (left axis)");
+  rs_buf_printf(b, " at screen 0.5, screen %.4f center front\n", 1.0 - 0.35 / H);
+  if (cols) {
+    char sub[160];
+    rs_snprintf_fits(sub, sizeof sub, "and %s at each point (right axis)", cols->col_source);
+    rs_buf_printf(b, "  set label 91 ");
+    rs_plots_quote(b, sub);
+    rs_buf_printf(b, " at screen 0.5, screen %.4f center front\n", 1.0 - 0.7 / H);
+  }
+  for (int i = 0; i < n; i++) {
+    const rs_calib_profile *pr = &c->prof[i];
+    const rs_free_param *fp = &c->fs->p[pr->param];
+    double top = H - head - panel * i, bottom = top - panel;
+    rs_buf_printf(b,
+                  "  # ---- %s\n"
+                  "  set lmargin at screen %.4f\n  set rmargin at screen %.4f\n"
+                  "  set bmargin at screen %.4f\n  set tmargin at screen %.4f\n",
+                  pr->name, lm / W, 1.0 - rm / W, (bottom + bm) / H, (top - tm) / H);
+    if (i == 0)
+      rs_buf_printf(b,
+                    "  set key at screen %.4f, screen %.4f left top vertical Left reverse "
+                    "samplen 3 spacing 1.05 font small\n",
+                    lm / W, 1.0 - 0.95 / H);
+    else
+      rs_buf_printf(b, "  unset key\n  unset label 90\n  unset label 91\n");
+    /* x: the parameter in its units, and the estimate */
+    char xl[200];
+    rs_snprintf_fits(xl, sizeof xl, "%s [%s]; estimate %s", pr->name, free_units(c, pr->param),
+                     g4(pr->value[pr->at], v[0]));
+    rs_buf_printf(b, "  set xlabel ");
+    rs_plots_quote(b, xl);
+    rs_buf_printf(b, " offset 0, 0.4\n");
+    if (logx[i]) {
+      /* the decades, and 0 at its stand-in; a decade too close to the stand-in is left out */
+      rs_buf_printf(b, "  set logscale x\n  set xtics out nomirror (");
+      const char *sep = "";
+      if (!(fp->lower > 0.0)) {
+        rs_buf_printf(b, "\"0\" %s", rs_format_csv6(xzero[i], v[0]));
+        sep = ", ";
+      }
+      double minpos = 4.0 * xzero[i];
+      for (int e = (int)ceil(log10(minpos) - 1e-9); e <= (int)floor(log10(xhi[i]) + 1e-9); e++) {
+        double t = pow(10.0, e);
+        if (!(fp->lower > 0.0) && t < 2.5 * xzero[i]) continue;
+        rs_buf_printf(b, "%s\"%s\" %s", sep, rs_format_number(t, v[1]), rs_format_csv6(t, v[2]));
+        sep = ", ";
+      }
+      rs_buf_printf(b, ")\n  set xrange [%s:%s]\n", rs_format_csv6(xlo[i] / 1.5, v[0]),
+                    rs_format_csv6(xhi[i] * 1.5, v[1]));
+    } else {
+      double pad = 0.04 * (xhi[i] - xlo[i]);
+      rs_buf_printf(b, "  unset logscale x\n  set xtics out nomirror autofreq\n");
+      rs_buf_printf(b, "  set xrange [%s:%s]\n", rs_format_csv6(xlo[i] - pad, v[0]),
+                    rs_format_csv6(xhi[i] + pad, v[1]));
+    }
+    rs_buf_printf(b,
+                  "  set ylabel \"cost − best [Σ w r²]\" offset 1, 0\n"
+                  "  set yrange [0:%s]\n  set ytics nomirror out\n",
+                  rs_format_csv6(ymax[i], v[0]));
+    int right = 0;
+    for (int q = 0; q < pr->ncol; q++) right |= pr->col_plot[q];
+    if (right) {
+      double span = fmax(y2hi[i] - y2lo[i], 0.1), pad = 0.08 * span;
+      rs_buf_printf(b, "  set y2label ");
+      rs_plots_quote(b, pr->col_axis);
+      rs_buf_printf(b,
+                    " offset -1, 0\n  set y2range [%s:%s]\n  set y2tics out\n"
+                    "  set y2zeroaxis lt 1 lc rgb \"gray70\" lw 1\n",
+                    rs_format_csv6(y2lo[i] - pad, v[0]), rs_format_csv6(y2hi[i] + pad, v[1]));
+    } else {
+      rs_buf_printf(b, "  unset y2label\n  unset y2tics\n  unset y2zeroaxis\n");
+    }
+    double xe = logx[i] && !(pr->value[pr->at] > 0.0) ? xzero[i] : pr->value[pr->at];
+    rs_buf_printf(b, "  set arrow 1 from %s, graph 0 to %s, graph 1 nohead ls 8 back\n",
+                  rs_format_csv6(xe, v[0]), v[0]);
+    /* the curves; the key (of the first panel) names every style used in any panel */
+    const char *t = i == 0 ? "title " : "notitle ";
+    rs_buf_printf(b, "  plot thr with lines ls 10 %s%s", t,
+                  i == 0 ? "\"+10 % of the best cost\"" : "");
+    rs_buf_printf(b, ", \\\n       $p%d using 1:3 with linespoints ls 4 %s%s", i + 1, t,
+                  i == 0 ? "\"cost − best\"" : "");
+    if (clip[i])
+      rs_buf_printf(b, ", \\\n       $p%d using 1:($4 > $3 ? $3 : NaN) with points ls 7 %s%s",
+                    i + 1, t, i == 0 ? "\"cost beyond the axis (see fit.md)\"" : "");
+    else if (i == 0 && any_clip)
+      rs_buf_printf(b,
+                    ", \\\n       keyentry with points ls 7 title \"cost beyond the axis (see "
+                    "fit.md)\"");
+    rs_buf_printf(b, ", \\\n       $p%d using 1:($5 == 1 ? $3 : NaN) with points ls 14 %s%s", i + 1,
+                  t, i == 0 ? "\"estimate (dotted line)\"" : "");
+    int colpos = 6, nplotted = 0;
+    for (int q = 0; q < pr->ncol; q++) {
+      if (!pr->col_plot[q]) continue;
+      rs_buf_printf(b, ", \\\n       $p%d using 1:%d axes x1y2 with linespoints ls %d %s", i + 1,
+                    colpos++, nplotted++ == 0 ? 5 : 6, t);
+      if (i == 0) rs_plots_quote(b, pr->col_label[q]);
+    }
+    rs_buf_printf(b, "\n  unset arrow 1\n");
+  }
+  rs_buf_printf(b, "  unset multiplot\n  set output\n}\n");
+}
+
 /* Write the script in b as plotdir/NAME.gp and render it (plots/rs_plots_render_script). When no
  * images were made (no gnuplot, or gnuplot failed) the images of an earlier report of the same
  * name are removed: they would show another fit beside this report's numbers. */
@@ -1271,8 +1562,15 @@ static rs_status render_figure(report_ctx *c, const char *plotdir, const char *n
   return st;
 }
 
+/* Remove dir/NAME (a file of an earlier report that this one does not write: it would describe
+ * another fit). A file that is not there is fine. */
+static void remove_stale(const report_ctx *c, const char *name) {
+  char path[RS_PATH_MAX];
+  if (rs_snprintf_fits(path, sizeof path, "%s/%s", c->dir, name)) unlink(path);
+}
+
 /* Write and render every figure into dir/plots: one per indicator with modelled targets, the
- * residuals, the correlations (when there are free parameters). */
+ * residuals, the correlations (when there are free parameters), the profiles (when given). */
 static rs_status write_figures(report_ctx *c, rs_error *err) {
   char plotdir[RS_PATH_MAX];
   rs_status st = dir_file(c, "plots", plotdir, sizeof plotdir, err);
@@ -1303,6 +1601,18 @@ static rs_status write_figures(report_ctx *c, rs_error *err) {
       put_fig_correlation(&b, c);
     st = render_figure(c, plotdir, name, &b, err);
     rs_buf_free(&b);
+  }
+  if (st == RS_OK && c->nprof > 0) {
+    rs_buf b;
+    rs_buf_init(&b);
+    put_fig_profiles(&b, c);
+    st = render_figure(c, plotdir, "profiles", &b, err);
+    rs_buf_free(&b);
+  } else if (st == RS_OK) {
+    for (int e = 0; e < 3; e++)
+      remove_stale(c, e == 0   ? "plots/profiles.gp"
+                      : e == 1 ? "plots/profiles.png"
+                               : "plots/profiles.pdf");
   }
   c->nfigures = c->plots.nscripts;
   return st;
@@ -1544,6 +1854,7 @@ static void put_md_parameters(rs_buf *b, const report_ctx *c) {
                   count == 1 ? "it" : "them", count == 1 ? "it" : "them");
   }
   rs_buf_printf(b, "\n\n");
+  put_md_erosion(b, c);
 
   /* the correlation matrix */
   int n = fs->n;
@@ -1578,6 +1889,54 @@ static void put_md_parameters(rs_buf *b, const report_ctx *c) {
                   "their individual values are less certain than their standard errors "
                   "suggest, and a counterfactual should move them together.\n");
   rs_buf_printf(b, "\n");
+}
+
+/* The time average of indicator ind of s over [y1, y2] by the trapezoid rule on the rows, the
+ * ends interpolated (as compare's rs_series_mean, which the calibration cannot link to); NAN
+ * when s does not cover the period. */
+static double series_mean(const rs_series *s, int ind, double y1, double y2) {
+  if (s->nrows < 2 || y1 < s->year[0] - 1e-9 || y2 > s->year[s->nrows - 1] + 1e-9 || !(y2 > y1))
+    return (double)NAN;
+  double sum = 0.0, tprev = y1, vprev = series_interp(s, ind, y1);
+  for (int i = 0; i < s->nrows; i++) {
+    double t = s->year[i];
+    if (t <= y1 + 1e-9 || t >= y2 - 1e-9) continue;
+    double v = rs_series_at(s, i, ind);
+    sum += 0.5 * (v + vprev) * (t - tprev);
+    tprev = t;
+    vprev = v;
+  }
+  sum += 0.5 * (series_interp(s, ind, y2) + vprev) * (y2 - tprev);
+  return sum / (y2 - y1);
+}
+
+/* When the erosion of ties is free: the rate at which ties would have eroded over 1991-2000 had
+ * the Asian network absorbed none of the pressure, kappa_e times the mean pressure P, beside the
+ * erosion the run at the estimate shows. kappa_e alone is a rate per unit of pressure, which
+ * says little until it meets the pressure of the 1990s. */
+static void put_md_erosion(rs_buf *b, const report_ctx *c) {
+  int j = -1;
+  for (int q = 0; q < c->fs->n; q++)
+    if (strcmp(c->fs->p[q].name, "ties.kappa_e") == 0) j = q;
+  if (j < 0) return;
+  double kappa = c->res->x[j];
+  double P = series_mean(&c->res->series, RS_I_PRESSURE, 1991.0, 2000.0);
+  double actual = series_mean(&c->res->series, RS_I_EROSION, 1991.0, 2000.0);
+  if (!isfinite(P)) return;
+  double rate = kappa * P;
+  char a[32], p[32], r[32], h[32], e[32];
+  rs_buf_printf(b,
+                "**The erosion rate without relief.** At the estimate `ties.kappa_e` = %s and "
+                "the pressure on the regime P averaged %s per year over 1991–2000 (column `P` "
+                "of `series.csv`), so κ_e × P = %s per year",
+                g4(kappa, a), g4(P, p), g4(rate, r));
+  if (rate > 0.0) rs_buf_printf(b, " (a half-life of ties of %s years)", g4(log(2.0) / rate, h));
+  rs_buf_printf(b,
+                ": the rate at which ties would have eroded in the 1990s had the Asian network "
+                "absorbed none of the pressure. With the network the run shows %s per year "
+                "(column `erosion`); the gap is the pressure the network took off the ties, the "
+                "relief that the thesis credits to regionalization.\n\n",
+                g4(actual, e));
 }
 
 static void put_md_identifiability(rs_buf *b, const report_ctx *c) {
@@ -1659,6 +2018,119 @@ static void put_md_tension(rs_buf *b, const report_ctx *c) {
   rs_buf_printf(b, "\n");
 }
 
+static void put_md_profiles(rs_buf *b, const report_ctx *c) {
+  if (c->nprof == 0) return;
+  double best = profiles_best(c), thr = PROFILE_TOL * best;
+  char a[32], d[32], e[32], lo[32], hi[32];
+  const rs_calib_profile *cols = NULL;
+  for (int i = 0; i < c->nprof && !cols; i++)
+    if (c->prof[i].ncol > 0) cols = &c->prof[i];
+  int npoints = 0;
+  for (int i = 0; i < c->nprof; i++) npoints += c->prof[i].n;
+  rs_buf_printf(b,
+                "## Profiles\n\n"
+                "The profile of a parameter is the lowest cost the other free parameters can "
+                "reach with it held at one value: here at points across its search bounds "
+                "(spaced geometrically when the range spans three decades or more from 0) and "
+                "at the estimate, each point re-fitted from the fit of its neighbour towards the "
+                "estimate (%d re-fits in all). Read it as a curve: where it is flat, the targets "
+                "do not decide the parameter, and any value along the flat part fits about as "
+                "well as the estimate; where it rises steeply, they do. *cost − best* is the "
+                "rise above the lowest cost of any profile point, %s (every point, the "
+                "estimate's included, is re-fitted by the same method, so the points compare; "
+                "the calibration's own cost, %s, comes from a run with sensitivities and "
+                "differs by the integrator's noise). The reference is a rise of 10 %% of the "
+                "best cost, %s: the cut of `relsim compare --band`, about what rescaling the "
+                "target scales by 5 %% would change, so a point below it fits as well as the "
+                "arbitrariness of the scales allows. *re-fit* is how the re-fit of the other "
+                "parameters ended: converged, or at the iteration limit (the cost is then an "
+                "upper bound of the profile at that value).",
+                npoints, rs_format_csv6(best, a), rs_format_csv6(c->res->cost, d), g4(thr, e));
+  if (cols) {
+    rs_buf_printf(b,
+                  " The last columns say what the counterfactual answers at each point's fit: "
+                  "%s Where the cost stays flat but these columns move, the targets do not "
+                  "decide the counterfactual either, and it should be reported as the range "
+                  "along the flat part, not as the value at the estimate.",
+                  cols->col_title);
+  }
+  rs_buf_printf(b, " The figure `plots/profiles.png` draws the same.\n\n");
+  for (int i = 0; i < c->nprof; i++) {
+    const rs_calib_profile *pr = &c->prof[i];
+    const rs_free_param *fp = &c->fs->p[pr->param];
+    rs_buf_printf(b, "### `%s`\n\n", pr->name);
+    rs_buf_printf(b, "Search bounds %s to %s [", g4(fp->lower, lo), g4(fp->upper, hi));
+    rs_buf_md_cell(b, free_units(c, pr->param));
+    rs_buf_printf(b, "]; estimate %s. ", g4(pr->value[pr->at], a));
+    /* the points within the 10 % band, and what the plotted columns do along them */
+    int nin = 0, nfin = 0, first = -1, last = -1, gaps = 0;
+    for (int k = 0; k < pr->n; k++) {
+      if (!isfinite(pr->cost[k])) continue;
+      nfin++;
+      if (pr->cost[k] - best > thr) continue;
+      if (last >= 0 && last != k - 1) gaps = 1;
+      if (first < 0) first = k;
+      last = k;
+      nin++;
+    }
+    if (nin == 0)
+      rs_buf_printf(b, "No point is within 10 %% of the best cost.");
+    else if (nin == nfin && nfin == pr->n)
+      rs_buf_printf(b,
+                    "Every point is within 10 %% of the best cost: the profile is flat across "
+                    "the search range, and the targets do not decide `%s`.",
+                    pr->name);
+    else if (nin == 1)
+      rs_buf_printf(b,
+                    "Only the point at %s is within 10 %% of the best cost: the targets decide "
+                    "`%s` to within the grid's spacing.",
+                    g4(pr->value[first], a), pr->name);
+    else
+      rs_buf_printf(b, "Within 10 %% of the best cost: %s to %s (%d of %d points%s).",
+                    g4(pr->value[first], a), g4(pr->value[last], d), nin, pr->n,
+                    gaps ? "; not contiguous: the curve has more than one valley" : "");
+    /* what the plotted columns do along those points: "Along them ΔR 2001–2025 runs from
+     * -0.612 to -0.128 and Δ GDP growth 2001–2025 (pp) from +0.127 to +1.167." */
+    int said = 0;
+    for (int q = 0; nin > 1 && q < pr->ncol; q++) {
+      if (!pr->col_plot[q]) continue;
+      double mn = (double)INFINITY, mx = -(double)INFINITY;
+      for (int k = first; k <= last; k++) {
+        double y = pr->col[(size_t)k * (size_t)pr->ncol + (size_t)q];
+        if (!isfinite(pr->cost[k]) || pr->cost[k] - best > thr || !isfinite(y)) continue;
+        mn = fmin(mn, y);
+        mx = fmax(mx, y);
+      }
+      if (mn > mx) continue;
+      rs_buf_printf(b, "%s%s %s%s to %s", said ? " and " : " Along them ", pr->col_label[q],
+                    said ? "from " : "runs from ", diff_text(mn, a), diff_text(mx, d));
+      said++;
+    }
+    if (said) rs_buf_printf(b, ".");
+    rs_buf_printf(b, "\n\n| `%s` | cost | cost − best | re-fit |", pr->name);
+    for (int q = 0; q < pr->ncol; q++) {
+      rs_buf_printf(b, " ");
+      rs_buf_md_cell(b, pr->col_label[q]);
+      rs_buf_printf(b, " |");
+    }
+    rs_buf_printf(b, "\n|---:|---:|---:|---|");
+    for (int q = 0; q < pr->ncol; q++) rs_buf_printf(b, "---:|");
+    rs_buf_printf(b, "\n");
+    for (int k = 0; k < pr->n; k++) {
+      double cost = pr->cost[k];
+      const char *mark = k == pr->at ? "**" : "";
+      rs_buf_printf(b, "| %s%s%s%s | %s | %s | %s |", mark, g4(pr->value[k], a), mark,
+                    k == pr->at ? " (estimate)" : "",
+                    isfinite(cost) ? rs_format_csv6(cost, d) : "n/a",
+                    isfinite(cost) ? g4(cost - best, e) : "n/a", status_word(pr->status[k]));
+      for (int q = 0; q < pr->ncol; q++)
+        rs_buf_printf(b, " %s |", diff_text(pr->col[(size_t)k * (size_t)pr->ncol + (size_t)q], lo));
+      rs_buf_printf(b, "\n");
+    }
+    rs_buf_printf(b, "\n");
+  }
+}
+
 static void put_md_starts(rs_buf *b, const report_ctx *c) {
   const rs_calib_result *r = c->res;
   rs_buf_printf(b, "## Starts\n\nStart 1 is the base values; ");
@@ -1725,6 +2197,12 @@ static void put_md_figures(rs_buf *b, const report_ctx *c) {
   if (c->nmodelled > 0)
     rs_buf_printf(b, "![scaled residuals of the modelled targets](plots/residuals.png)\n\n");
   if (c->fs->n > 0) rs_buf_printf(b, "![correlation of the estimates](plots/correlation.png)\n\n");
+  if (c->nprof > 0)
+    rs_buf_printf(b,
+                  "![profiles: the cost above the best fit (left axis; dashed: +10 %% of the best "
+                  "cost) and the counterfactual along the curve (right axis) for each profiled "
+                  "parameter; on a log axis the lower bound 0 is drawn at a quarter of the "
+                  "smallest positive value](plots/profiles.png)\n\n");
 }
 
 static rs_status write_fit_md(const report_ctx *c, rs_error *err) {
@@ -1738,6 +2216,7 @@ static rs_status write_fit_md(const report_ctx *c, rs_error *err) {
   put_md_parameters(&b, c);
   put_md_identifiability(&b, c);
   put_md_tension(&b, c);
+  put_md_profiles(&b, c);
   put_md_starts(&b, c);
   put_md_figures(&b, c);
   rs_buf_printf(&b,
@@ -1747,9 +2226,13 @@ static rs_status write_fit_md(const report_ctx *c, rs_error *err) {
                 "- `fit.csv`: every target, modelled or not (this report's target tables), "
                 "with its origin (paper or data) and target file\n"
                 "- `parameters.csv`: estimates, bounds, standard errors, flags\n"
+                "%s"
                 "- `series.csv`: the run at the estimate\n"
                 "- `plots/`: the figures above\n",
-                c->base_path);
+                c->base_path,
+                c->nprof > 0 ? "- `profiles.csv`: every point of every profile (the tables of "
+                               "*Profiles*)\n"
+                             : "");
   st = write_buf(path, &b, err);
   rs_buf_free(&b);
   return st;
@@ -1757,14 +2240,40 @@ static rs_status write_fit_md(const report_ctx *c, rs_error *err) {
 
 /* ---------------------------------------------------------------- exported function */
 
+/* The profiles must be of this free set, in order, with their arrays. */
+static rs_status check_profiles(const rs_free_set *fs, const rs_calib_profile *prof, int nprof,
+                                rs_error *err) {
+  if (nprof < 0 || nprof > RS_PROFILE_MAX || (nprof > 0 && !prof))
+    return rs_fail(err, RS_ERR_INPUT, "calibration report: %d profiles (0 to %d)", nprof,
+                   RS_PROFILE_MAX);
+  for (int i = 0; i < nprof; i++) {
+    const rs_calib_profile *pr = &prof[i];
+    if (pr->param < 0 || pr->param >= fs->n || strcmp(pr->name, fs->p[pr->param].name) != 0 ||
+        pr->n < 1 || pr->at < 0 || pr->at >= pr->n || !pr->value || !pr->cost || !pr->status ||
+        pr->ncol < 0 || pr->ncol > RS_PROFILE_MAXCOL || (pr->ncol > 0 && !pr->col))
+      return rs_fail(err, RS_ERR_INPUT,
+                     "calibration report: profile %d (%s) does not belong to the free set %s or "
+                     "is incomplete",
+                     i + 1, pr->name, fs->file);
+    for (int k = 1; k < pr->n; k++)
+      if (!(pr->value[k] > pr->value[k - 1]))
+        return rs_fail(err, RS_ERR_INPUT,
+                       "calibration report: the profile of %s is not in increasing order",
+                       pr->name);
+  }
+  return RS_OK;
+}
+
 rs_status rs_calib_write_report(const char *dir, const char *base_path, const rs_params *base,
                                 const rs_targets *ts, const rs_free_set *fs,
-                                const rs_calib_result *res, int partial, const char *command,
+                                const rs_calib_result *res, const rs_calib_profile *profiles,
+                                int nprofiles, int partial, const char *command,
                                 rs_plots_report *plots, rs_error *err) {
   if (plots) memset(plots, 0, sizeof *plots);
   if (!dir || !dir[0] || !base_path || !base_path[0] || !base || !ts || !fs || !res)
     return rs_fail(err, RS_ERR_INPUT, "calibration report: missing argument");
   rs_status st = check_inputs(ts, fs, res, err);
+  if (st == RS_OK) st = check_profiles(fs, profiles, nprofiles, err);
   if (st != RS_OK) return st;
   /* room for "/plots/fit_<indicator>.tmp.XXXXXX.png" and the like after dir */
   if (strlen(dir) + 64 >= RS_PATH_MAX) return rs_fail(err, RS_ERR_IO, "%s: path too long", dir);
@@ -1780,6 +2289,8 @@ rs_status rs_calib_write_report(const char *dir, const char *base_path, const rs
   c.ts = ts;
   c.fs = fs;
   c.res = res;
+  c.prof = profiles;
+  c.nprof = nprofiles;
   base_reference(dir, base_path, c.base_ref, sizeof c.base_ref);
   for (int k = 0; k < ts->n; k++) {
     if (!ts->t[k].modelled) {
@@ -1798,6 +2309,11 @@ rs_status rs_calib_write_report(const char *dir, const char *base_path, const rs
   if (st != RS_OK || partial) return st;
   if ((st = write_fit_csv(&c, err)) != RS_OK) return st;
   if ((st = write_parameters_csv(&c, err)) != RS_OK) return st;
+  if (c.nprof > 0)
+    st = write_profiles_csv(&c, err);
+  else
+    remove_stale(&c, "profiles.csv");
+  if (st != RS_OK) return st;
   if (res->series.nrows > 0) {
     char path[RS_PATH_MAX];
     if ((st = dir_file(&c, "series.csv", path, sizeof path, err)) != RS_OK) return st;

@@ -1,6 +1,6 @@
 /* cli/cmd_calibrate.c -- `relsim calibrate`: fit the free parameters of a scenario to the
- * paper's figures (and external data) and write the fit report. Ctrl-C keeps the best point so
- * far. */
+ * paper's figures (and external data), profile the parameters asked for (with the thesis
+ * scenario along each profile) and write the fit report. Ctrl-C keeps the best point so far. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <math.h>
@@ -13,6 +13,7 @@
 
 #include "calib.h"
 #include "cli.h"
+#include "compare.h" /* rs_compare_profile_thesis: the thesis along the profiles */
 
 static const char calibrate_usage[] =
     "Usage: relsim calibrate BASE.cfg [--targets FILE]... [--paper-only] [--free FILE] [-o DIR]\n"
@@ -26,7 +27,7 @@ static const char calibrate_usage[] =
     "scenario on BASE.cfg holding the fitted values with their standard errors), fit.csv and\n"
     "fit.md (every target, modelled or not: model value, target, scaled residual, share of the\n"
     "cost, within scale, origin, citation; parameters, correlations, identifiability, targets\n"
-    "in tension), parameters.csv, series.csv and plots/.\n"
+    "in tension, profiles), parameters.csv, series.csv and plots/.\n"
     "\n"
     "Options:\n"
     "  --targets FILE     a target file; repeat it for several, loaded in order (a file's\n"
@@ -46,11 +47,23 @@ static const char calibrate_usage[] =
     "  --threads T        OpenMP threads (default: all cores); the result does not depend on T\n"
     "  --jacobian KIND    sens (CVODES sensitivities, default) or fd (central differences)\n"
     "  --set NAME=VALUE   override a setting of the base (as in relsim run)\n"
+    "  --profile NAME[,NAME...]\n"
+    "                     after the fit, the profile of each named free parameter (at most\n"
+    "                     8): held at points across its search bounds, the others re-fitted\n"
+    "                     from the estimate (--max-iter iterations a point); fit.md gets a\n"
+    "                     Profiles section, DIR gets profiles.csv and plots/profiles.\n"
+    "                     Repeatable\n"
+    "  --profile-points N grid points per profile, besides the estimate (default 7)\n"
+    "  --thesis FILE.cfg  the counterfactual whose answer the profiles show at every point: its\n"
+    "                     changes against its own base, applied to each point's fit (default\n"
+    "                     params/scenarios/no_regionalization.cfg; none: no thesis columns)\n"
+    "  --thesis-to YEAR   the final year of the thesis runs (default 2025)\n"
     "  -q, --quiet        no progress line (there is none when stderr is not a terminal)\n"
     "  -h, --help         this text\n"
     "\n"
     "Ctrl-C stops every start at its next iteration, writes the best point so far as\n"
-    "DIR/calibrated.partial.cfg and exits with status 130.\n";
+    "DIR/calibrated.partial.cfg and exits with status 130; during the profiles, it writes the\n"
+    "complete fit without them and exits with status 130.\n";
 
 static volatile sig_atomic_t interrupted = 0;
 
@@ -62,13 +75,42 @@ static void on_sigint(int sig) {
 /* The target files when no --targets is given: the paper's figures and the external data. */
 static const char *const default_targets[] = {"params/targets.cfg", "params/targets/data.cfg"};
 
+/* The thesis scenario when --profile is given without --thesis. */
+static const char default_thesis[] = "params/scenarios/no_regionalization.cfg";
+
 typedef struct cal_args {
   const char *base, *free_file, *out, *sets[256];
   const char *targets[RS_TARGET_FILES_MAX];
   const char *starts[RS_CALIB_MAX_EXTRA]; /* --start files */
   int ntargets, nsets, nstart_files, quiet, paper_only;
   rs_calib_options opt;
+  char profile_list[1024]; /* the --profile names, split in place into profiles[] */
+  const char *profiles[RS_PROFILE_MAX + 1];
+  int nprofiles, profile_points;
+  const char *thesis; /* NULL: none */
+  double thesis_to;
 } cal_args;
+
+/* Append the comma-separated names of one --profile to a->profiles. Returns 0 or 2. */
+static int add_profiles(cal_args *a, const char *v) {
+  size_t used = 0;
+  for (int i = 0; i < a->nprofiles; i++) used += strlen(a->profiles[i]) + 1;
+  size_t len = strlen(v);
+  if (used + len + 1 > sizeof a->profile_list) {
+    rs_cli_error("calibrate: --profile: the names are too long");
+    return 2;
+  }
+  char *list = a->profile_list + used;
+  memcpy(list, v, len + 1);
+  for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
+    if (a->nprofiles == RS_PROFILE_MAX) {
+      rs_cli_error("calibrate: --profile: at most %d parameters", RS_PROFILE_MAX);
+      return 2;
+    }
+    a->profiles[a->nprofiles++] = tok;
+  }
+  return 0;
+}
 
 /* One option at argv[*i]; returns -1 when handled, else an exit status. */
 static int parse_option(int argc, char **argv, int *i, cal_args *a) {
@@ -124,6 +166,21 @@ static int parse_option(int argc, char **argv, int *i, cal_args *a) {
   } else if (rs_cli_is_opt(arg, "--set", NULL)) {
     VALUE("--set");
     if (a->nsets < 256) a->sets[a->nsets++] = v;
+  } else if (rs_cli_is_opt(arg, "--profile", NULL)) {
+    VALUE("--profile");
+    if (add_profiles(a, v)) return 2;
+  } else if (rs_cli_is_opt(arg, "--profile-points", NULL)) {
+    VALUE("--profile-points");
+    if (rs_cli_parse_int("calibrate", "--profile-points", v, 2, RS_PROFILE_POINTS_MAX, &x))
+      return 2;
+    a->profile_points = (int)x;
+  } else if (rs_cli_is_opt(arg, "--thesis", NULL)) {
+    VALUE("--thesis");
+    a->thesis = strcmp(v, "none") == 0 ? NULL : v;
+  } else if (rs_cli_is_opt(arg, "--thesis-to", NULL)) {
+    VALUE("--thesis-to");
+    if (rs_cli_parse_int("calibrate", "--thesis-to", v, 2002, 2200, &x)) return 2;
+    a->thesis_to = (double)x;
   } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
     a->quiet = 1;
   } else {
@@ -139,6 +196,9 @@ static int parse_args(int argc, char **argv, cal_args *a) {
   a->free_file = "params/free.cfg";
   a->out = "out/calibration";
   a->opt = rs_calib_default_options();
+  a->profile_points = 7;
+  a->thesis = default_thesis;
+  a->thesis_to = 2025.0;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
       fputs(calibrate_usage, stdout);
@@ -172,7 +232,7 @@ static double now_seconds(void) {
 }
 
 static void summary(const cal_args *a, const rs_targets *ts, const rs_calib_result *res,
-                    double seconds) {
+                    double seconds, const rs_calib_profile *prof, int nprof, double pseconds) {
   int modelled = 0, within = 0, data = 0;
   for (int i = 0; i < ts->n; i++) {
     if (!ts->t[i].modelled) continue;
@@ -188,7 +248,14 @@ static void summary(const cal_args *a, const rs_targets *ts, const rs_calib_resu
       "  cost %.6g; %d of %d modelled targets within their scale; %d starts, best %d; "
       "%ld model runs\n",
       res->cost, within, modelled, res->nstarts, res->best + 1, res->runs);
-  printf("  %s/calibrated.cfg, fit.md, fit.csv, parameters.csv, series.csv, plots/\n", a->out);
+  if (nprof > 0) {
+    int points = 0;
+    for (int i = 0; i < nprof; i++) points += prof[i].n;
+    printf("  profiles of %d parameter%s (%d re-fits%s) in %.1f s\n", nprof, nprof == 1 ? "" : "s",
+           points, prof[0].ncol > 0 ? ", with the thesis scenario at each" : "", pseconds);
+  }
+  printf("  %s/calibrated.cfg, fit.md, fit.csv, parameters.csv, %sseries.csv, plots/\n", a->out,
+         nprof > 0 ? "profiles.csv, " : "");
 }
 
 int rs_cmd_calibrate(int argc, char **argv) {
@@ -222,8 +289,19 @@ int rs_cmd_calibrate(int argc, char **argv) {
   rs_status st = rs_targets_load_files(a.targets, a.ntargets, a.paper_only, base.v[RS_P_SPAN_START],
                                        base.v[RS_P_SPAN_END], &ts, &err);
   if (st == RS_OK) st = rs_free_load(a.free_file, &base, &fs, &err);
+  /* The profiles' names and the thesis scenario are checked now, not after the fit. */
+  const char *bad_opt = NULL;
+  if (st == RS_OK && a.nprofiles > 0 &&
+      (st = rs_calib_profile_check(&fs, a.profiles, a.nprofiles, &err)) != RS_OK)
+    bad_opt = "--profile";
+  if (st == RS_OK && a.nprofiles > 0 && a.thesis &&
+      (st = rs_compare_profile_thesis(NULL, 0, a.thesis, a.thesis_to, 1, &err)) != RS_OK)
+    bad_opt = "--thesis";
   if (st != RS_OK) {
-    rs_cli_error("%s", err.msg);
+    if (bad_opt)
+      rs_cli_error("calibrate %s: %s", bad_opt, err.msg);
+    else
+      rs_cli_error("%s", err.msg);
     rs_targets_free(&ts);
     free(extra);
     return st == RS_ERR_IO ? 2 : rs_exit_code(st);
@@ -237,6 +315,25 @@ int rs_cmd_calibrate(int argc, char **argv) {
   double t0 = now_seconds();
   st = rs_calibrate(&base, &ts, &fs, &a.opt, &res, &err);
   double seconds = now_seconds() - t0;
+  /* The profiles, from the estimate, and the thesis scenario at every point. An interrupt
+   * during them drops them: the fit itself is complete and its report is written. */
+  rs_calib_profile prof[RS_PROFILE_MAX];
+  memset(prof, 0, sizeof prof);
+  int nprof = 0, prof_interrupted = 0;
+  double t1 = now_seconds();
+  if (st == RS_OK && !res.interrupted && a.nprofiles > 0) {
+    st = rs_calib_profiles(&res.fitted, &ts, &fs, a.profiles, a.nprofiles, a.profile_points, &a.opt,
+                           prof, &err);
+    if (st == RS_OK) nprof = a.nprofiles;
+    if (st == RS_OK && interrupted) prof_interrupted = 1;
+    if (st == RS_OK && !prof_interrupted && a.thesis)
+      st = rs_compare_profile_thesis(prof, nprof, a.thesis, a.thesis_to, a.opt.threads, &err);
+    if (st != RS_OK || prof_interrupted) {
+      for (int i = 0; i < nprof; i++) rs_calib_profile_free(&prof[i]);
+      nprof = 0;
+    }
+  }
+  double pseconds = now_seconds() - t1;
   sigaction(SIGINT, &old, NULL);
   char cmd[4096];
   memcpy(cmd, "relsim ", 8);
@@ -244,8 +341,8 @@ int rs_cmd_calibrate(int argc, char **argv) {
   rs_plots_report plots;
   memset(&plots, 0, sizeof plots);
   if (st == RS_OK)
-    st = rs_calib_write_report(a.out, a.base, &base, &ts, &fs, &res, res.interrupted, cmd, &plots,
-                               &err);
+    st = rs_calib_write_report(a.out, a.base, &base, &ts, &fs, &res, prof, nprof, res.interrupted,
+                               cmd, &plots, &err);
   if (st == RS_OK && !res.interrupted && !plots.rendered)
     rs_cli_warning("no images: %s", plots.why_not);
   if (st != RS_OK) {
@@ -254,9 +351,14 @@ int rs_cmd_calibrate(int argc, char **argv) {
   } else if (res.interrupted) {
     rs_cli_warning("interrupted: the best point so far is in %s/calibrated.partial.cfg", a.out);
     rc = 130;
+  } else if (prof_interrupted) {
+    rs_cli_warning("interrupted during the profiles: %s holds the complete fit without them",
+                   a.out);
+    rc = 130;
   } else {
-    summary(&a, &ts, &res, seconds);
+    summary(&a, &ts, &res, seconds, prof, nprof, pseconds);
   }
+  for (int i = 0; i < nprof; i++) rs_calib_profile_free(&prof[i]);
   rs_calib_result_free(&res);
   rs_targets_free(&ts);
   free(extra);

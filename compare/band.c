@@ -32,27 +32,15 @@ rs_band_options rs_band_default_options(void) {
   return o;
 }
 
-/* ---------------------------------------------------------------- the grid */
+/* ---------------------------------------------------------------- the band parameters */
 
+/* A parameter fixed on a grid (rs_calib_grid_point: the grid of the profiles, so that a band and
+ * a profile of the same parameter visit the same values). */
 typedef struct band_param {
   rs_pref ref;
   char name[64];
   double lower, upper;
 } band_param;
-
-/* Grid point k of n across [lower, upper]: even spacing, or, for a range that spans three
- * decades or more from a non-negative lower bound (an erosion rate from 0 to 50), geometric
- * spacing from upper/1000 with the lower bound itself as the first point. */
-static double grid_point(const band_param *b, int k, int n) {
-  if (n < 2) return 0.5 * (b->lower + b->upper);
-  double lo = b->lower, hi = b->upper;
-  if (lo >= 0.0 && hi > 0.0 && (lo == 0.0 || hi / lo >= 1000.0)) {
-    if (k == 0) return lo;
-    double g0 = fmax(lo, hi * 1e-3);
-    return g0 * pow(hi / g0, (double)(k - 1) / (double)(n - 2));
-  }
-  return lo + (hi - lo) * (double)k / (double)(n - 1);
-}
 
 /* The band parameters: opt->params, or the weakly identified free parameters at the estimate
  * together with ties.kappa_e. */
@@ -271,7 +259,8 @@ rs_status rs_compare_band(rs_compare *c, const rs_band_options *opt, rs_error *e
     for (int b = 0; b < nb; b++)
       for (int g = 0; g < opt->points; g++) {
         tasks[b * opt->points + g].param = b;
-        tasks[b * opt->points + g].value = grid_point(&bp[b], g, opt->points);
+        tasks[b * opt->points + g].value =
+            rs_calib_grid_point(bp[b].lower, bp[b].upper, g, opt->points);
       }
     int done = 0;
     int threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();

@@ -3,7 +3,9 @@
  * independent of the thread count, summarises every indicator in fixed years and periods,
  * brackets the differences from the reference by uncertainty bands over the parameter sets that
  * fit the paper about as well as the best one, splits a difference into the contributions of
- * the settings a scenario changes (exact Shapley values), and writes the tables and figures. */
+ * the settings a scenario changes (exact Shapley values), gives the counterfactual at every point
+ * of a calibration's profiles (the thesis along the cost curve), and writes the tables and
+ * figures. */
 #ifndef RS_COMPARE_H
 #define RS_COMPARE_H
 
@@ -210,6 +212,30 @@ rs_band_options rs_band_default_options(void);
  * each kept fit, and record in every scenario the min and max of its difference from the
  * reference. The reference must be a calibrated scenario of the free set in opt. */
 rs_status rs_compare_band(rs_compare *c, const rs_band_options *opt, rs_error *err);
+
+/* ---------------------------------------------------------------- the thesis along profiles */
+
+/* What the counterfactual of scenario_file says at every point of the profiles pr[0..nprof-1]
+ * (rs_calib_profiles): the scenario's changes against its immediate base (the file its
+ * `base = ...;` names, loaded as it is: rs_delta_make of the scenario against it) are applied to
+ * each point's fitted set, and both the fit and the changed fit are run from span.start to
+ * `to` (2002 to 2200; span.end = to, the fit's solver settings). Each profile gets four columns
+ * (rs_calib_profile.col, replacing any it had), scenario minus fit:
+ *   dR_1991_2000, dR_2001_TO            time averages of ties R (0..1) over 1991-2000 and
+ *                                       2001-to (rs_series_mean)
+ *   dgdp_pp_1991_2000, dgdp_pp_2001_TO  the same of GDP growth, in percentage points a year
+ * with labels, col_plot set for the two later periods (the figure's right axis), col_title
+ * naming the scenario, its base and the settings it changes, col_axis and col_source. A point whose
+ * cost is INFINITY (a failed re-fit), or whose runs fail (the fits run to 2000 only), gets NAN; the
+ * count of the latter is in col_title. The runs go threads at a time (0: the OpenMP default),
+ * one workspace per thread, stored by point: the result is the same bit for bit for any thread
+ * count. Errors: the loader's for a scenario or base that cannot be read (RS_ERR_IO) or is
+ * wrong (RS_ERR_INPUT), both naming the file; RS_ERR_INPUT for a scenario without a base, for
+ * changes that rs_delta_make refuses (naming both files), or a bad `to`; RS_ERR_NOMEM. On error
+ * the profiles have no columns. With nprof 0 it only loads and checks the scenario and its
+ * changes: the same errors, before a long calibration instead of after it. */
+rs_status rs_compare_profile_thesis(rs_calib_profile *pr, int nprof, const char *scenario_file,
+                                    double to, int threads, rs_error *err);
 
 /* Write, every file atomically (dir and its subdirectories are created):
  *   dir/NAME/series.csv  each scenario's run (rs_output_write_csv); with a band,

@@ -14,6 +14,8 @@ foreach(t help_and_version_succeed
           calibrate_reports_errors_across_target_files
           calibrate_a_start_file_is_one_more_start_and_never_loses_its_cost
           calibrate_interrupted_keeps_the_best_point_so_far
+          calibrate_with_profiles_writes_the_table_csv_and_figure
+          calibrate_profile_errors_name_the_parameter_or_file
           compare_bands_bracket_the_differences
           compare_band_takes_target_files_and_paper_only
           docs_parameters_md_matches_the_registry

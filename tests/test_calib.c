@@ -1,6 +1,7 @@
 /* tests/test_calib.c -- the calibration: a twin experiment, sensitivities against differences
  * (as Jacobians and as optimisers), thread-count independence of the multi-start, extra starts,
- * nested free sets, and errors in free files. */
+ * nested free sets, errors in free files, and the profiles (calib/profile.c): their grid, the
+ * estimate on them, thread-count independence and their errors. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <stdio.h>
@@ -390,6 +391,157 @@ static void bad_free_files_give_file_line_errors(void) {
   CHECK(fs.n == 1 && fs.p[0].has_prior && fs.p[0].ref.event >= 0);
 }
 
+/* ---------------------------------------------------------------- profiles */
+
+/* A small real problem for the profiles: params/baseline.cfg, the paper's figures, and four
+ * parameters of params/free.cfg (with its bounds) fitted by a short calibration. */
+static const char *const prof_names[] = {"ties.kappa_e", "ties.omega_s", "asia.chi", "tfp.lambda"};
+enum { PROF_NF = 4 };
+
+static void profile_problem(rs_params *base, rs_targets *ts, rs_free_set *fs,
+                            rs_calib_result *fit) {
+  rs_error err;
+  CHECK(rs_params_load("params/baseline.cfg", base, NULL, &err) == RS_OK);
+  CHECK(rs_targets_load("params/targets.cfg", 1955.0, 2000.0, ts, &err) == RS_OK);
+  rs_free_set all;
+  rs_status st = rs_free_load("params/free.cfg", base, &all, &err);
+  if (st != RS_OK) fprintf(stderr, "%s\n", err.msg);
+  CHECK(st == RS_OK);
+  memset(fs, 0, sizeof *fs);
+  snprintf(fs->file, sizeof fs->file, "%s", all.file);
+  for (int i = 0; i < PROF_NF; i++)
+    for (int j = 0; j < all.n; j++)
+      if (strcmp(all.p[j].name, prof_names[i]) == 0) fs->p[fs->n++] = all.p[j];
+  CHECK(fs->n == PROF_NF);
+  rs_calib_options opt = rs_calib_default_options();
+  opt.nstarts = 1;
+  opt.max_iter = 10;
+  opt.threads = 2;
+  CHECK(rs_calibrate(base, ts, fs, &opt, fit, &err) == RS_OK);
+}
+
+/* The profile options of the tests: one start's iterations, a few points. */
+static rs_calib_options profile_options(int threads) {
+  rs_calib_options opt = rs_calib_default_options();
+  opt.max_iter = 10;
+  opt.threads = threads;
+  return opt;
+}
+
+/* The grid starts and ends on the bounds and increases: evenly; geometrically from upper/1000
+ * with the lower bound 0 first; geometrically from a positive lower bound without repeating it
+ * (it once came twice when lower = upper/1000); with two points, the bounds (it was NaN). */
+static void the_profile_grid_spans_the_bounds_and_increases(void) {
+  static const double lo[] = {0.1, 0.0, 0.05, 0.01, 0.0, -1.0};
+  static const double hi[] = {0.9, 50.0, 50.0, 50.0, 1.0, 1.0};
+  static const int geometric[] = {0, 1, 1, 1, 1, 0};
+  for (int c = 0; c < 6; c++)
+    for (int n = 2; n <= 9; n++) {
+      CHECK(rs_calib_grid_geometric(lo[c], hi[c]) == geometric[c]);
+      CHECK(rs_calib_grid_point(lo[c], hi[c], 0, n) == lo[c]);
+      CHECK(rs_calib_grid_point(lo[c], hi[c], n - 1, n) == hi[c]);
+      for (int k = 1; k < n; k++)
+        CHECK(rs_calib_grid_point(lo[c], hi[c], k, n) >
+              rs_calib_grid_point(lo[c], hi[c], k - 1, n));
+    }
+  CHECK_REL(rs_calib_grid_point(0.0, 50.0, 1, 7), 0.05, 1e-12); /* upper/1000 after the 0 */
+  CHECK_REL(rs_calib_grid_point(0.0, 50.0, 4, 7), 0.05 * pow(1000.0, 0.6), 1e-12);
+  CHECK_REL(rs_calib_grid_point(0.05, 50.0, 1, 4), 0.5, 1e-12); /* 0.05, 0.5, 5, 50 */
+  CHECK_REL(rs_calib_grid_point(0.1, 0.9, 2, 5), 0.5, 1e-12);
+}
+
+/* On a small real problem: every profile holds the estimate's value at its point `at`, with
+ * the lowest cost of the profile (to the integrator's noise: the point is re-fitted from the
+ * estimate, the others from their neighbours), its grid spans the search bounds in increasing
+ * order, and the other free parameters moved; the result is the same, bit for bit, for 1 and 2
+ * threads. */
+static void a_profile_holds_the_estimate_at_its_lowest_cost_for_any_thread_count(void) {
+  rs_params base;
+  rs_targets ts;
+  rs_free_set fs;
+  rs_calib_result fit;
+  profile_problem(&base, &ts, &fs, &fit);
+  const char *names[] = {"ties.kappa_e", "ties.omega_s"};
+  rs_calib_profile p1[2], p2[2];
+  rs_error err;
+  rs_calib_options opt = profile_options(1);
+  rs_status st = rs_calib_profiles(&fit.fitted, &ts, &fs, names, 2, 4, &opt, p1, &err);
+  if (st != RS_OK) fprintf(stderr, "%s\n", err.msg);
+  CHECK(st == RS_OK);
+  opt = profile_options(2);
+  CHECK(rs_calib_profiles(&fit.fitted, &ts, &fs, names, 2, 4, &opt, p2, &err) == RS_OK);
+  for (int i = 0; st == RS_OK && i < 2; i++) {
+    const rs_calib_profile *pr = &p1[i];
+    const rs_free_param *fp = &fs.p[pr->param];
+    CHECK(strcmp(pr->name, names[i]) == 0 && strcmp(fp->name, names[i]) == 0);
+    CHECK(pr->n == 4 || pr->n == 5); /* the grid, and the estimate unless it is a grid point */
+    CHECK(pr->value[0] == fp->lower && pr->value[pr->n - 1] == fp->upper);
+    for (int k = 1; k < pr->n; k++) CHECK(pr->value[k] > pr->value[k - 1]);
+    CHECK(pr->value[pr->at] == rs_pref_get(&fit.fitted, fp->ref));
+    double lowest = (double)INFINITY;
+    for (int k = 0; k < pr->n; k++) {
+      printf("  %-13s %-10.4g cost %.8g status %d%s\n", pr->name, pr->value[k], pr->cost[k],
+             pr->status[k], k == pr->at ? "  (estimate)" : "");
+      CHECK(isfinite(pr->cost[k]));
+      CHECK(rs_pref_get(&pr->fitted[k], fp->ref) == pr->value[k]); /* held there */
+      lowest = fmin(lowest, pr->cost[k]);
+    }
+    CHECK(pr->cost[pr->at] <= lowest * (1.0 + 1e-4));
+    CHECK(pr->cost[pr->at] <= fit.cost * (1.0 + 1e-4)); /* a re-fit from the estimate */
+    CHECK(pr->best >= 0 && pr->cost[pr->best] == lowest);
+    /* away from the estimate the others were re-fitted: at the far end they differ from it */
+    int moved = 0, far = pr->at == 0 ? pr->n - 1 : 0;
+    for (int j = 0; j < fs.n; j++)
+      if (j != pr->param)
+        moved |=
+            rs_pref_get(&pr->fitted[far], fs.p[j].ref) != rs_pref_get(&fit.fitted, fs.p[j].ref);
+    CHECK(moved);
+    /* 1 and 2 threads: the same profile, bit for bit */
+    const rs_calib_profile *q = &p2[i];
+    CHECK(q->n == pr->n && q->at == pr->at && q->best == pr->best);
+    CHECK(memcmp(q->value, pr->value, sizeof(double) * (size_t)pr->n) == 0);
+    CHECK(memcmp(q->cost, pr->cost, sizeof(double) * (size_t)pr->n) == 0);
+    CHECK(memcmp(q->status, pr->status, sizeof(int) * (size_t)pr->n) == 0);
+    for (int k = 0; k < pr->n; k++)
+      CHECK(memcmp(q->fitted[k].v, pr->fitted[k].v, sizeof pr->fitted[k].v) == 0);
+  }
+  for (int i = 0; i < 2; i++) {
+    rs_calib_profile_free(&p1[i]);
+    rs_calib_profile_free(&p2[i]);
+  }
+  rs_calib_result_free(&fit);
+  rs_targets_free(&ts);
+}
+
+/* A name that is not free (a typo, or a parameter params/free.cfg does not free) is an error
+ * naming it, the free file and the closest free name; so is a name given twice. Nothing is
+ * computed and the profiles are left empty. */
+static void a_profile_of_a_name_that_is_not_free_is_an_error_naming_it(void) {
+  rs_params base;
+  rs_targets ts;
+  rs_free_set fs;
+  rs_calib_result fit;
+  profile_problem(&base, &ts, &fs, &fit);
+  rs_calib_profile pr[2];
+  rs_error err;
+  rs_calib_options opt = profile_options(1);
+  const char *typo[] = {"ties.kappa_e", "ties.kapa_b"};
+  CHECK(rs_calib_profiles(&fit.fitted, &ts, &fs, typo, 2, 4, &opt, pr, &err) == RS_ERR_INPUT);
+  CHECK_STR_CONTAINS(err.msg, "'ties.kapa_b' is not a free parameter of params/free.cfg");
+  CHECK_STR_CONTAINS(err.msg, "did you mean 'ties.kappa_e'");
+  CHECK(pr[0].n == 0 && pr[0].value == NULL && pr[1].value == NULL);
+  const char *fixed[] = {"tfp.gamma"};
+  CHECK(rs_calib_profile_check(&fs, fixed, 1, &err) == RS_ERR_INPUT);
+  CHECK_STR_CONTAINS(err.msg, "'tfp.gamma' is not a free parameter");
+  const char *twice[] = {"tfp.lambda", "tfp.lambda"};
+  CHECK(rs_calib_profile_check(&fs, twice, 2, &err) == RS_ERR_INPUT);
+  CHECK_STR_CONTAINS(err.msg, "named twice");
+  CHECK(rs_calib_profiles(&fit.fitted, &ts, &fs, fixed, 0, 1, &opt, pr, &err) == RS_ERR_INPUT);
+  CHECK_STR_CONTAINS(err.msg, "grid points");
+  rs_calib_result_free(&fit);
+  rs_targets_free(&ts);
+}
+
 int main(void) {
   const char *t = getenv("RELSIM_TEST_TMP");
   snprintf(tmpdir, sizeof tmpdir, "%s/calib", t ? t : "/tmp/relsim-test");
@@ -405,5 +557,8 @@ int main(void) {
   RUN(an_extra_start_at_the_known_optimum_is_the_estimate_for_any_thread_count);
   RUN(sensitivities_and_differences_reach_the_same_optimum_with_parameters_on_bounds);
   RUN(a_free_set_nesting_another_started_at_its_optimum_is_never_worse);
+  RUN(the_profile_grid_spans_the_bounds_and_increases);
+  RUN(a_profile_holds_the_estimate_at_its_lowest_cost_for_any_thread_count);
+  RUN(a_profile_of_a_name_that_is_not_free_is_an_error_naming_it);
   return CHECK_DONE();
 }

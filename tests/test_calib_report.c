@@ -414,7 +414,7 @@ static rs_status write_report(const fixture *f, const char *dir, int partial,
                               rs_plots_report *plots) {
   rs_error err = {{0}};
   rs_status st =
-      rs_calib_write_report(dir, BASE_FILE, &f->base, &f->ts, &f->fs, &f->res, partial,
+      rs_calib_write_report(dir, BASE_FILE, &f->base, &f->ts, &f->fs, &f->res, NULL, 0, partial,
                             "relsim calibrate --targets tests/data/calib/targets.cfg", plots, &err);
   if (st != RS_OK) fprintf(stderr, "rs_calib_write_report: %s\n", err.msg);
   return st;
@@ -907,15 +907,118 @@ static void an_inconsistent_result_should_be_refused(void) {
   fresh_dir("bad", dir, sizeof dir);
   rs_error err = {{0}};
   f.res.ntargets = NT - 1;
-  CHECK(rs_calib_write_report(dir, BASE_FILE, &f.base, &f.ts, &f.fs, &f.res, 0, NULL, NULL, &err) ==
-        RS_ERR_INPUT);
+  CHECK(rs_calib_write_report(dir, BASE_FILE, &f.base, &f.ts, &f.fs, &f.res, NULL, 0, 0, NULL, NULL,
+                              &err) == RS_ERR_INPUT);
   CHECK_STR_CONTAINS(err.msg, "11 targets, the target set 12");
   CHECK(count_entries(dir, "") == 0);
   f.res.ntargets = NT;
   f.res.n = NP - 1;
-  CHECK(rs_calib_write_report(dir, BASE_FILE, &f.base, &f.ts, &f.fs, &f.res, 0, NULL, NULL, &err) ==
-        RS_ERR_INPUT);
+  CHECK(rs_calib_write_report(dir, BASE_FILE, &f.base, &f.ts, &f.fs, &f.res, NULL, 0, 0, NULL, NULL,
+                              &err) == RS_ERR_INPUT);
   f.res.n = NP;
+  fixture_free(&f);
+}
+
+/* A profile of tfp.gamma (search bounds 0 to 0.05, estimate 0.05 on the upper bound) made by
+ * hand: four points, one a failed re-fit, with two columns of which the second is plotted. */
+static void profile_make(const fixture *f, rs_calib_profile *pr) {
+  static const double value[] = {0.0, 5e-5, 0.0016, 0.05};
+  static const int status[] = {0, 3, 1, 0};
+  memset(pr, 0, sizeof *pr);
+  snprintf(pr->name, sizeof pr->name, "tfp.gamma");
+  pr->param = 1;
+  pr->n = 4;
+  pr->at = 3;
+  pr->best = 3;
+  pr->value = calloc(4, sizeof *pr->value);
+  pr->cost = calloc(4, sizeof *pr->cost);
+  pr->status = calloc(4, sizeof *pr->status);
+  pr->fitted = calloc(4, sizeof *pr->fitted);
+  pr->col = calloc(8, sizeof *pr->col);
+  CHECK(pr->value && pr->cost && pr->status && pr->fitted && pr->col);
+  double cost = f->res.cost;
+  const double costs[] = {1.5 * cost, (double)INFINITY, 1.05 * cost, cost};
+  for (int k = 0; k < 4; k++) {
+    pr->value[k] = value[k];
+    pr->cost[k] = costs[k];
+    pr->status[k] = status[k];
+    pr->fitted[k] = f->res.fitted;
+    pr->col[2 * k] = k == 1 ? (double)NAN : -0.1 * k;
+    pr->col[2 * k + 1] = k == 1 ? (double)NAN : 0.25 * k;
+  }
+  pr->ncol = 2;
+  snprintf(pr->col_name[0], sizeof pr->col_name[0], "dx_early");
+  snprintf(pr->col_name[1], sizeof pr->col_name[1], "dx_late");
+  snprintf(pr->col_label[0], sizeof pr->col_label[0], "Δx early");
+  snprintf(pr->col_label[1], sizeof pr->col_label[1], "Δx late (pp)");
+  pr->col_plot[1] = 1;
+  snprintf(pr->col_title, sizeof pr->col_title, "what a made-up scenario changes.");
+  snprintf(pr->col_axis, sizeof pr->col_axis, "Δx [pp/yr]");
+  snprintf(pr->col_source, sizeof pr->col_source, "made_up − fit");
+}
+
+/* With a profile the report has a Profiles section (how to read it, a table per parameter with
+ * the estimate's row marked, the cost above the lowest profile cost, the re-fit's status and
+ * the columns), profiles.csv (one row per point, the estimate flagged) and plots/profiles.gp
+ * (log x for a range from 0, the 10 % line, the plotted column on the right axis); a later
+ * report without profiles removes them, and a profile of another free set is refused. */
+static void profiles_should_give_a_section_a_csv_and_a_figure(void) {
+  setenv("RELSIM_GNUPLOT", "/nonexistent", 1); /* the scripts are the point here */
+  fixture f;
+  CHECK(fixture_make(&f));
+  rs_calib_profile pr;
+  profile_make(&f, &pr);
+  char dir[4200];
+  fresh_dir("profiles", dir, sizeof dir);
+  rs_error err = {{0}};
+  rs_status st = rs_calib_write_report(dir, BASE_FILE, &f.base, &f.ts, &f.fs, &f.res, &pr, 1, 0,
+                                       NULL, NULL, &err);
+  if (st != RS_OK) fprintf(stderr, "%s\n", err.msg);
+  CHECK(st == RS_OK);
+  char *md = read_in(dir, "fit.md", NULL);
+  CHECK_STR_CONTAINS(md, "## Profiles\n\nThe profile of a parameter is the lowest cost");
+  CHECK_STR_CONTAINS(md, "what a made-up scenario changes.");
+  CHECK_STR_CONTAINS(md, "### `tfp.gamma`");
+  CHECK_STR_CONTAINS(md, "| `tfp.gamma` | cost | cost − best | re-fit | Δx early | Δx late (pp) |");
+  CHECK_STR_CONTAINS(md, "| **0.05** (estimate) |");
+  CHECK_STR_CONTAINS(md, "| 5e-05 | n/a | n/a | failed | n/a | n/a |");
+  CHECK_STR_CONTAINS(md, "iteration limit");
+  /* 0, 0.0016 and the estimate have finite costs; 0 is 50 % above the best */
+  CHECK_STR_CONTAINS(md, "Within 10 % of the best cost: 0.0016 to 0.05 (2 of 4 points).");
+  CHECK_STR_CONTAINS(md, "Along them Δx late (pp) runs from +0.500 to +0.750.");
+  CHECK_STR_CONTAINS(md, "- `profiles.csv`");
+  CHECK_STR_CONTAINS(md, "](plots/profiles.png)");
+  char *csv = read_in(dir, "profiles.csv", NULL);
+  CHECK_STR_CONTAINS(csv, "parameter,value,cost,delta_cost,status,estimate,dx_early,dx_late\n");
+  CHECK_STR_CONTAINS(csv, "tfp.gamma,5e-05,,,failed,no,,\n");
+  CHECK_STR_CONTAINS(csv, ",0,converged,yes,-0.3,0.75\n");
+  int rows = 0;
+  for (const char *p = csv ? csv : ""; *p; p++) rows += *p == '\n';
+  CHECK(rows == 1 + 4);
+  char *gp = read_in(dir, "plots/profiles.gp", NULL);
+  CHECK_STR_CONTAINS(gp, "set logscale x");
+  CHECK_STR_CONTAINS(gp, "set xtics out nomirror (\"0\" ");
+  CHECK_STR_CONTAINS(gp, "plot thr with lines ls 10 title \"+10 % of the best cost\"");
+  CHECK_STR_CONTAINS(gp, "axes x1y2 with linespoints ls 5 title \"Δx late (pp)\"");
+  CHECK_STR_CONTAINS(gp, "set y2label \"Δx [pp/yr]\"");
+  CHECK_STR_CONTAINS(gp, "tfp.gamma [");
+  CHECK(strstr(gp ? gp : "", "Δx early") == NULL); /* not plotted */
+  free(md);
+  free(csv);
+  free(gp);
+  /* without profiles: no section, and the files of the earlier report are gone */
+  CHECK(write_report(&f, dir, 0, NULL) == RS_OK);
+  md = read_in(dir, "fit.md", NULL);
+  CHECK(strstr(md ? md : "## Profiles", "## Profiles") == NULL);
+  CHECK(!exists_in(dir, "profiles.csv") && !exists_in(dir, "plots/profiles.gp"));
+  free(md);
+  /* a profile that is not of this free set */
+  pr.param = 0;
+  CHECK(rs_calib_write_report(dir, BASE_FILE, &f.base, &f.ts, &f.fs, &f.res, &pr, 1, 0, NULL, NULL,
+                              &err) == RS_ERR_INPUT);
+  CHECK_STR_CONTAINS(err.msg, "profile 1 (tfp.gamma)");
+  rs_calib_profile_free(&pr);
+  unsetenv("RELSIM_GNUPLOT");
   fixture_free(&f);
 }
 
@@ -930,5 +1033,6 @@ int main(void) {
   RUN(without_gnuplot_every_file_but_the_images_should_be_written);
   RUN(two_writes_should_be_byte_identical);
   RUN(an_inconsistent_result_should_be_refused);
+  RUN(profiles_should_give_a_section_a_csv_and_a_figure);
   return CHECK_DONE();
 }

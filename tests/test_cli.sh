@@ -298,6 +298,63 @@ calibrate_interrupted_keeps_the_best_point_so_far() {
   expect_status 0 $? "run of the partial calibration"
 }
 
+# --profile: after a short fit, profiles of two free parameters with the thesis scenario
+# (no_regionalization by default) at every point: profiles.csv has a row per point (the grid and
+# the estimate), one estimate per parameter and the thesis columns; fit.md has the Profiles
+# section and, with ties.kappa_e free, the erosion rate without relief; the figure script exists.
+# --thesis none leaves the columns out.
+calibrate_with_profiles_writes_the_table_csv_and_figure() {
+  local short=(--starts 1 --max-iter 3 -q --profile-points 3)
+  "$RELSIM" calibrate params/baseline.cfg "${short[@]}" --profile ties.kappa_e,tfp.eta \
+    -o "$TMP/p" >"$TMP/out" 2>&1
+  expect_status 0 $? "calibrate --profile"
+  expect_in "$TMP/out" "profiles of 2 parameters"
+  local csv="$TMP/p/profiles.csv"
+  [ -s "$csv" ] || { fail "no profiles.csv"; return; }
+  expect_in "$csv" "parameter,value,cost,delta_cost,status,estimate,dR_1991_2000,dR_2001_2025,dgdp_pp_1991_2000,dgdp_pp_2001_2025"
+  for p in ties.kappa_e tfp.eta; do
+    local n est
+    n=$(grep -c "^$p," "$csv")
+    est=$(grep -c "^$p,.*,yes," "$csv")
+    { [ "$n" -ge 3 ] && [ "$n" -le 4 ]; } || fail "$p: $n rows in profiles.csv, want 3 or 4"
+    [ "$est" -eq 1 ] || fail "$p: $est rows marked as the estimate, want 1"
+  done
+  # the lower bound 0 is the first point of both (geometric grids from 0)
+  grep -q '^ties.kappa_e,0.0,' "$csv" || fail "the profile of ties.kappa_e does not start at 0"
+  expect_in "$TMP/p/fit.md" "## Profiles"
+  expect_in "$TMP/p/fit.md" '### `ties.kappa_e`'
+  expect_in "$TMP/p/fit.md" "(estimate) |"
+  expect_in "$TMP/p/fit.md" "params/scenarios/no_regionalization.cfg"
+  expect_in "$TMP/p/fit.md" "The erosion rate without relief."
+  [ -s "$TMP/p/plots/profiles.gp" ] || fail "no plots/profiles.gp"
+  "$RELSIM" calibrate params/baseline.cfg "${short[@]}" --profile tfp.eta --thesis none \
+    -o "$TMP/n" >"$TMP/out" 2>&1
+  expect_status 0 $? "calibrate --profile --thesis none"
+  head -1 "$TMP/n/profiles.csv" | grep -q ',estimate$' || fail "--thesis none wrote thesis columns"
+  return 0
+}
+
+# A --profile name that is not free, or a --thesis file that cannot be loaded, is bad input
+# (exit 2) named in the message, found before any fitting: no output directory.
+calibrate_profile_errors_name_the_parameter_or_file() {
+  "$RELSIM" calibrate params/baseline.cfg --profile ties.kappa_e,ties.omega -o "$TMP/c" \
+    >"$TMP/err" 2>&1
+  expect_status 2 $? "--profile of a parameter that is not free"
+  expect_in "$TMP/err" "'ties.omega' is not a free parameter of params/free.cfg"
+  "$RELSIM" calibrate params/baseline.cfg --profile ties.kapa_e -o "$TMP/c" >"$TMP/err" 2>&1
+  expect_status 2 $? "--profile with a typo"
+  expect_in "$TMP/err" "did you mean 'ties.kappa_e'"
+  "$RELSIM" calibrate params/baseline.cfg --profile ties.kappa_e --thesis "$TMP/no_such.cfg" \
+    -o "$TMP/c" >"$TMP/err" 2>&1
+  expect_status 2 $? "--thesis file that does not exist"
+  expect_in "$TMP/err" "--thesis"
+  expect_in "$TMP/err" "no_such.cfg"
+  "$RELSIM" calibrate params/baseline.cfg --profile ties.kappa_e --thesis-to 2001 >"$TMP/err" 2>&1
+  expect_status 2 $? "--thesis-to before the later period"
+  [ -e "$TMP/c" ] && fail "a bad --profile or --thesis created the output directory"
+  return 0
+}
+
 # Bands: every difference lies within its band, the band does not depend on the thread count.
 compare_bands_bracket_the_differences() {
   local args=(params/calibrated.cfg params/scenarios/no_regionalization.cfg --band

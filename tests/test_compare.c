@@ -1,7 +1,8 @@
 /* tests/test_compare.c -- the comparison of scenarios (compare/compare.c, compare/delta.c,
- * compare/forecast.c): every shipped scenario loads and runs, the scenarios do what their files
- * say, the tables have the layout their headers promise, the results do not depend on the
- * thread count, and the JCER forecast of sec. 6 comes from its data file, averages and all. */
+ * compare/forecast.c, compare/thesis.c): every shipped scenario loads and runs, the scenarios do
+ * what their files say, the tables have the layout their headers promise, the results do not
+ * depend on the thread count, the JCER forecast of sec. 6 comes from its data file, averages and
+ * all, and the thesis along the profiles of a calibration is the scenario's own change. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <dirent.h>
@@ -729,6 +730,120 @@ static void a_band_is_written_to_the_tables_and_figures(void) {
   rs_compare_free(&c); /* frees band_lo/band_hi */
 }
 
+/* ---------------------------------------------------------------- the thesis along profiles */
+
+/* A profile made by hand: params/baseline.cfg with ties.kappa_e at 0, 1, 5 and 20, the point
+ * at 5 a failed re-fit (cost INFINITY). */
+static void thesis_profile(rs_calib_profile *pr) {
+  static const double kappa[] = {0.0, 1.0, 5.0, 20.0};
+  memset(pr, 0, sizeof *pr);
+  rs_params base;
+  rs_error err;
+  CHECK(rs_params_load("params/baseline.cfg", &base, NULL, &err) == RS_OK);
+  pr->n = 4;
+  pr->value = calloc(4, sizeof *pr->value);
+  pr->cost = calloc(4, sizeof *pr->cost);
+  pr->status = calloc(4, sizeof *pr->status);
+  pr->fitted = calloc(4, sizeof *pr->fitted);
+  CHECK(pr->value && pr->cost && pr->status && pr->fitted);
+  snprintf(pr->name, sizeof pr->name, "ties.kappa_e");
+  pr->at = 1;
+  for (int k = 0; k < 4; k++) {
+    pr->value[k] = kappa[k];
+    pr->cost[k] = k == 2 ? (double)INFINITY : 100.0 + k;
+    pr->status[k] = k == 2 ? 3 : 0;
+    pr->fitted[k] = base;
+    pr->fitted[k].v[RS_P_KAPPA_E] = kappa[k];
+  }
+}
+
+/* A scenario that changes nothing (a file holding only its base) gives differences of exactly
+ * 0 at every point that has a fit, and NAN at the failed one; the columns are named and
+ * labelled as the report expects, the later period after the final year. */
+static void a_scenario_that_changes_nothing_has_no_thesis_difference(void) {
+  char dir[1200], file[1300], cwd[1024];
+  scratch("thesis", dir, sizeof dir);
+  CHECK(getcwd(cwd, sizeof cwd) != NULL);
+  snprintf(file, sizeof file, "%s/same.cfg", dir);
+  FILE *fp = fopen(file, "w");
+  CHECK(fp != NULL);
+  if (!fp) return;
+  fprintf(fp, "base = \"%s/params/baseline.cfg\";\n", cwd);
+  fclose(fp);
+  rs_calib_profile pr;
+  thesis_profile(&pr);
+  rs_error err;
+  rs_status st = rs_compare_profile_thesis(&pr, 1, file, 2025.0, 2, &err);
+  if (st != RS_OK) fprintf(stderr, "%s\n", err.msg);
+  CHECK(st == RS_OK);
+  CHECK(pr.ncol == 4 && pr.col != NULL);
+  static const char *const names[] = {"dR_1991_2000", "dR_2001_2025", "dgdp_pp_1991_2000",
+                                      "dgdp_pp_2001_2025"};
+  for (int c = 0; st == RS_OK && c < 4; c++) {
+    CHECK(strcmp(pr.col_name[c], names[c]) == 0);
+    CHECK(pr.col_plot[c] == (c == 1 || c == 3));
+    for (int k = 0; k < pr.n; k++)
+      if (k == 2)
+        CHECK(isnan(pr.col[k * 4 + c]));
+      else
+        CHECK(pr.col[k * 4 + c] == 0.0);
+  }
+  CHECK_STR_CONTAINS(pr.col_title, "same.cfg");
+  CHECK_STR_CONTAINS(pr.col_source, "same − fit");
+  rs_calib_profile_free(&pr);
+}
+
+/* no_regionalization (the network removed: initial.G and asia.chi against its base) gives
+ * finite differences wherever the profile has a fit; the same bit for bit for 1 and 2 threads;
+ * at the baseline's erosion rate (kappa_e 1) ties end lower without the network. */
+static void no_regionalization_along_a_profile_gives_finite_differences(void) {
+  rs_calib_profile p1, p2;
+  thesis_profile(&p1);
+  thesis_profile(&p2);
+  rs_error err;
+  const char *file = "params/scenarios/no_regionalization.cfg";
+  rs_status st = rs_compare_profile_thesis(&p1, 1, file, 2025.0, 1, &err);
+  if (st != RS_OK) fprintf(stderr, "%s\n", err.msg);
+  CHECK(st == RS_OK);
+  CHECK(rs_compare_profile_thesis(&p2, 1, file, 2025.0, 2, &err) == RS_OK);
+  for (int k = 0; st == RS_OK && k < p1.n; k++) {
+    printf("  kappa_e %-4g dR %+.4f %+.4f  dgdp %+.4f %+.4f pp\n", p1.value[k], p1.col[k * 4],
+           p1.col[k * 4 + 1], p1.col[k * 4 + 2], p1.col[k * 4 + 3]);
+    for (int c = 0; c < 4; c++)
+      CHECK(k == 2 ? isnan(p1.col[k * 4 + c]) : isfinite(p1.col[k * 4 + c]));
+  }
+  CHECK(st != RS_OK || p1.col[1 * 4 + 1] < -0.01); /* kappa_e 1: ties lower without the network */
+  CHECK(st != RS_OK || memcmp(p1.col, p2.col, sizeof(double) * 4 * (size_t)p1.n) == 0);
+  CHECK_STR_CONTAINS(p1.col_title, "`initial.G`");
+  CHECK_STR_CONTAINS(p1.col_title, "`asia.chi`");
+  rs_calib_profile_free(&p1);
+  rs_calib_profile_free(&p2);
+}
+
+/* A thesis scenario that cannot be read, or that names no base (its changes are what it sets on
+ * top of its base), is an error naming the file; with no profiles the file is still checked. */
+static void a_thesis_scenario_without_a_base_or_file_is_an_error_naming_it(void) {
+  char dir[1200], file[1300];
+  scratch("thesis", dir, sizeof dir);
+  snprintf(file, sizeof file, "%s/nobase.cfg", dir);
+  FILE *fp = fopen(file, "w");
+  CHECK(fp != NULL);
+  if (!fp) return;
+  fprintf(fp, "ties = { kappa_e = 2.0; };\n");
+  fclose(fp);
+  rs_error err;
+  CHECK(rs_compare_profile_thesis(NULL, 0, file, 2025.0, 1, &err) == RS_ERR_INPUT);
+  CHECK_STR_CONTAINS(err.msg, "nobase.cfg");
+  CHECK_STR_CONTAINS(err.msg, "names no base");
+  snprintf(file, sizeof file, "%s/no_such_scenario.cfg", dir);
+  CHECK(rs_compare_profile_thesis(NULL, 0, file, 2025.0, 1, &err) == RS_ERR_IO);
+  CHECK_STR_CONTAINS(err.msg, "no_such_scenario.cfg");
+  CHECK(rs_compare_profile_thesis(NULL, 0, "params/scenarios/no_regionalization.cfg", 2001.0, 1,
+                                  &err) == RS_ERR_INPUT);
+  CHECK(rs_compare_profile_thesis(NULL, 0, "params/scenarios/no_regionalization.cfg", 2025.0, 1,
+                                  &err) == RS_OK);
+}
+
 int main(void) {
   const char *t = getenv("RELSIM_TEST_TMP");
   snprintf(tmpdir, sizeof tmpdir, "%s/compare", t && t[0] ? t : "/tmp/relsim-test");
@@ -749,5 +864,8 @@ int main(void) {
   RUN(every_run_takes_the_reference_span);
   RUN(load_errors_name_the_file_and_line);
   RUN(a_band_is_written_to_the_tables_and_figures);
+  RUN(a_scenario_that_changes_nothing_has_no_thesis_difference);
+  RUN(no_regionalization_along_a_profile_gives_finite_differences);
+  RUN(a_thesis_scenario_without_a_base_or_file_is_an_error_naming_it);
   return CHECK_DONE();
 }
