@@ -11,7 +11,7 @@
 
 #include "util.h"
 
-#define RS_VERSION "0.1.0"
+#define RS_VERSION "0.2.0"
 
 /* ---------------------------------------------------------------- state vector */
 
