@@ -15,7 +15,7 @@ args=()
 for a in "$@"; do
   if [ "$a" = "--ship" ]; then ship=1; else args+=("$a"); fi
 done
-scripts/setup.sh
+RELSIM_BUILD_TARGET=relsim scripts/setup.sh
 start=$(date +%s.%N)
 # Both target files, explicitly: the paper's figures and the external data (the same command
 # line as the test cli_the_shipped_calibration_is_reproduced; add --paper-only to fit the

@@ -11,6 +11,6 @@ args=()
 for a in "$@"; do
   if [ "$a" = "--no-band" ]; then band=(); else args+=("$a"); fi
 done
-scripts/setup.sh
+RELSIM_BUILD_TARGET=relsim scripts/setup.sh
 build/relsim compare params/calibrated.cfg params/scenarios/*.cfg --to 2025 "${band[@]+"${band[@]}"}" \
   -o out/compare "${args[@]+"${args[@]}"}"

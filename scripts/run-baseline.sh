@@ -5,5 +5,5 @@
 # Writes out/baseline/series.csv, manifest.cfg and plots/ (PNG + PDF + .gp scripts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+RELSIM_BUILD_TARGET=relsim scripts/setup.sh
 build/relsim run params/calibrated.cfg -o out/baseline "$@"

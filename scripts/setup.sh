@@ -20,4 +20,6 @@ if ((${#missing[@]})); then
 fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DRELSIM_WERROR="${RELSIM_WERROR:-OFF}" >/dev/null
-cmake --build build -j"$(nproc)"
+# RELSIM_BUILD_TARGET=relsim builds the program alone (the scripts that only run it); the
+# default builds everything, the tests included.
+cmake --build build -j"$(nproc)" --target "${RELSIM_BUILD_TARGET:-all}"
