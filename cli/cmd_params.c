@@ -10,7 +10,7 @@ static const char params_usage[] =
     "Usage: relsim params [--format text|markdown|cfg] [NAME...]\n"
     "\n"
     "List the parameter registry: every setting a parameter file may hold, with its units,\n"
-    "default (provisional until calibrated), bounds, meaning and source in the paper, then the\n"
+    "default (the starting value of the calibration), bounds, meaning and source, then the\n"
     "time tables, the event channels and the default events. With NAMEs, only the parameters\n"
     "whose names contain one of them (e.g. relsim params ties).\n"
     "\n"
