@@ -138,7 +138,6 @@ static void put_md_targets(rs_buf *b, const report_ctx *c);
 static void put_md_parameters(rs_buf *b, const report_ctx *c);
 static void put_md_identifiability(rs_buf *b, const report_ctx *c);
 static void put_md_tension(rs_buf *b, const report_ctx *c);
-static double series_mean(const rs_series *s, int ind, double y1, double y2);
 static void put_md_erosion(rs_buf *b, const report_ctx *c);
 static void put_md_profiles(rs_buf *b, const report_ctx *c);
 static void put_md_starts(rs_buf *b, const report_ctx *c);
@@ -1891,25 +1890,6 @@ static void put_md_parameters(rs_buf *b, const report_ctx *c) {
   rs_buf_printf(b, "\n");
 }
 
-/* The time average of indicator ind of s over [y1, y2] by the trapezoid rule on the rows, the
- * ends interpolated (as compare's rs_series_mean, which the calibration cannot link to); NAN
- * when s does not cover the period. */
-static double series_mean(const rs_series *s, int ind, double y1, double y2) {
-  if (s->nrows < 2 || y1 < s->year[0] - 1e-9 || y2 > s->year[s->nrows - 1] + 1e-9 || !(y2 > y1))
-    return (double)NAN;
-  double sum = 0.0, tprev = y1, vprev = series_interp(s, ind, y1);
-  for (int i = 0; i < s->nrows; i++) {
-    double t = s->year[i];
-    if (t <= y1 + 1e-9 || t >= y2 - 1e-9) continue;
-    double v = rs_series_at(s, i, ind);
-    sum += 0.5 * (v + vprev) * (t - tprev);
-    tprev = t;
-    vprev = v;
-  }
-  sum += 0.5 * (series_interp(s, ind, y2) + vprev) * (y2 - tprev);
-  return sum / (y2 - y1);
-}
-
 /* When the erosion of ties is free: the rate at which ties would have eroded over 1991-2000 had
  * the Asian network absorbed none of the pressure, kappa_e times the mean pressure P, beside the
  * erosion the run at the estimate shows. kappa_e alone is a rate per unit of pressure, which
@@ -1920,8 +1900,8 @@ static void put_md_erosion(rs_buf *b, const report_ctx *c) {
     if (strcmp(c->fs->p[q].name, "ties.kappa_e") == 0) j = q;
   if (j < 0) return;
   double kappa = c->res->x[j];
-  double P = series_mean(&c->res->series, RS_I_PRESSURE, 1991.0, 2000.0);
-  double actual = series_mean(&c->res->series, RS_I_EROSION, 1991.0, 2000.0);
+  double P = rs_series_mean(&c->res->series, RS_I_PRESSURE, 1991.0, 2000.0);
+  double actual = rs_series_mean(&c->res->series, RS_I_EROSION, 1991.0, 2000.0);
   if (!isfinite(P)) return;
   double rate = kappa * P;
   char a[32], p[32], r[32], h[32], e[32];

@@ -67,11 +67,6 @@ const char *rs_compare_stat_name(int stat); /* "1973", "1990", "2000", "final", 
  * year or period. */
 void rs_compare_stats(const rs_series *s, double *out);
 
-/* The time average of indicator col over [y1, y2] by the trapezoid rule on the output rows
- * (the value itself when y1 == y2, interpolated linearly between rows); NAN when the series does
- * not cover [y1, y2]. */
-double rs_series_mean(const rs_series *s, int col, double y1, double y2);
-
 /* ---------------------------------------------------------------- the JCER forecast */
 
 /* The forecast of the Japan Center for Economic Research that the paper quotes in sec. 6, read

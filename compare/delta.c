@@ -104,44 +104,13 @@ const char *rs_compare_stat_name(int stat) {
   return stat >= 0 && stat < RS_NCSTAT ? names[stat] : "?";
 }
 
-/* Value of col at year y, linear between rows; NAN outside the series. */
-static double value_at(const rs_series *s, int col, double y) {
-  if (s->nrows < 1 || y < s->year[0] - 1e-9 || y > s->year[s->nrows - 1] + 1e-9) return (double)NAN;
-  for (int i = 0; i < s->nrows; i++) {
-    if (fabs(s->year[i] - y) < 1e-9) return rs_series_at(s, i, col);
-    if (i + 1 < s->nrows && s->year[i] < y && y < s->year[i + 1]) {
-      double w = (y - s->year[i]) / (s->year[i + 1] - s->year[i]);
-      return (1.0 - w) * rs_series_at(s, i, col) + w * rs_series_at(s, i + 1, col);
-    }
-  }
-  return (double)NAN;
-}
-
-double rs_series_mean(const rs_series *s, int col, double y1, double y2) {
-  if (y2 <= y1) return value_at(s, col, y1);
-  double v1 = value_at(s, col, y1), v2 = value_at(s, col, y2);
-  if (isnan(v1) || isnan(v2)) return (double)NAN;
-  /* Trapezoids over [y1, y2]: the end points, and every row strictly inside. */
-  double sum = 0.0, tprev = y1, vprev = v1;
-  for (int i = 0; i < s->nrows; i++) {
-    double t = s->year[i];
-    if (t <= y1 + 1e-9 || t >= y2 - 1e-9) continue;
-    double v = rs_series_at(s, i, col);
-    sum += 0.5 * (v + vprev) * (t - tprev);
-    tprev = t;
-    vprev = v;
-  }
-  sum += 0.5 * (v2 + vprev) * (y2 - tprev);
-  return sum / (y2 - y1);
-}
-
 void rs_compare_stats(const rs_series *s, double *out) {
   double last = s->nrows > 0 ? s->year[s->nrows - 1] : (double)NAN;
   for (int c = 0; c < RS_NINDICATOR; c++) {
     double *o = out + c * RS_NCSTAT;
-    o[RS_CS_Y1973] = value_at(s, c, 1973.0);
-    o[RS_CS_Y1990] = value_at(s, c, 1990.0);
-    o[RS_CS_Y2000] = value_at(s, c, 2000.0);
+    o[RS_CS_Y1973] = rs_series_value_at(s, c, 1973.0);
+    o[RS_CS_Y1990] = rs_series_value_at(s, c, 1990.0);
+    o[RS_CS_Y2000] = rs_series_value_at(s, c, 2000.0);
     o[RS_CS_FINAL] = s->nrows > 0 ? rs_series_at(s, s->nrows - 1, c) : (double)NAN;
     o[RS_CS_MEAN_9100] = rs_series_mean(s, c, 1991.0, 2000.0);
     o[RS_CS_MEAN_01F] = last >= 2002.0 ? rs_series_mean(s, c, 2001.0, last) : (double)NAN;

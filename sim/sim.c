@@ -33,6 +33,36 @@ void rs_series_free(rs_series *s) {
   memset(s, 0, sizeof *s);
 }
 
+double rs_series_value_at(const rs_series *s, int col, double y) {
+  if (s->nrows < 1 || y < s->year[0] - 1e-9 || y > s->year[s->nrows - 1] + 1e-9) return (double)NAN;
+  for (int i = 0; i < s->nrows; i++) {
+    if (fabs(s->year[i] - y) < 1e-9) return rs_series_at(s, i, col);
+    if (i + 1 < s->nrows && s->year[i] < y && y < s->year[i + 1]) {
+      double w = (y - s->year[i]) / (s->year[i + 1] - s->year[i]);
+      return (1.0 - w) * rs_series_at(s, i, col) + w * rs_series_at(s, i + 1, col);
+    }
+  }
+  return (double)NAN;
+}
+
+double rs_series_mean(const rs_series *s, int col, double y1, double y2) {
+  if (y2 <= y1) return rs_series_value_at(s, col, y1);
+  double v1 = rs_series_value_at(s, col, y1), v2 = rs_series_value_at(s, col, y2);
+  if (isnan(v1) || isnan(v2)) return (double)NAN;
+  /* Trapezoids over [y1, y2]: the end points, and every row strictly inside. */
+  double sum = 0.0, tprev = y1, vprev = v1;
+  for (int i = 0; i < s->nrows; i++) {
+    double t = s->year[i];
+    if (t <= y1 + 1e-9 || t >= y2 - 1e-9) continue;
+    double v = rs_series_at(s, i, col);
+    sum += 0.5 * (v + vprev) * (t - tprev);
+    tprev = t;
+    vprev = v;
+  }
+  sum += 0.5 * (v2 + vprev) * (y2 - tprev);
+  return sum / (y2 - y1);
+}
+
 rs_sim *rs_sim_alloc(rs_error *err) {
   rs_sim *sim = calloc(1, sizeof *sim);
   if (!sim) {

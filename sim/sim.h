@@ -22,6 +22,12 @@ void rs_series_free(rs_series *s); /* a series set up by rs_series_init; NULL is
 static inline double rs_series_at(const rs_series *s, int i, int col) {
   return s->ind[(size_t)i * RS_NINDICATOR + (size_t)col];
 }
+/* Value of indicator col at year y, linear between rows; NAN outside the series. */
+double rs_series_value_at(const rs_series *s, int col, double y);
+/* The time average of indicator col over [y1, y2] by the trapezoid rule on the output rows
+ * (the value itself when y1 == y2, interpolated linearly between rows); NAN when the series does
+ * not cover [y1, y2]. */
+double rs_series_mean(const rs_series *s, int col, double y1, double y2);
 
 /* A reusable run workspace (solver, model, buffers). A run does no allocation once the buffers
  * are large enough, so repeated runs (benchmark, calibration) cost only the integration. One per
