@@ -757,8 +757,9 @@ static void add_label(fig_label *labs, int *n, double x, double y, double dy, co
 
 /* The labels as "set label" commands, in order of x (file order among equal x): to the right of
  * their marks, but to the left beyond xsplit (the last quarter of the run) so that none runs
- * out of the plot; a label near the one before it (within 8 % of the x span and 6 % of the y
- * span yspan) is moved a line below it. One command per label, because gnuplot draws "with
+ * out of the plot; a label near one before it (closer in x than that label's text is wide,
+ * about 1.1 % of the x span a character in the small font, at least 8 %, and within 6 % of the
+ * y span yspan) is moved a line below it. One command per label, because gnuplot draws "with
  * labels" with one offset for all (and crashes on it when no point is defined). */
 static void put_fig_labels(rs_buf *b, fig_label *labs, int n, double xsplit, double xspan,
                            double yspan) {
@@ -771,7 +772,8 @@ static void put_fig_labels(rs_buf *b, fig_label *labs, int n, double xsplit, dou
   for (int i = 0; i < n; i++) {
     fig_label *l = &labs[i];
     for (int j = i - 1; j >= 0; j--) {
-      if (fabs(l->x - labs[j].x) > 0.08 * xspan) break;
+      double wide = fmax(0.08, 0.011 * (double)strlen(labs[j].text)) * xspan;
+      if (fabs(l->x - labs[j].x) > wide) continue;
       if (fabs(l->y - labs[j].y) < 0.06 * yspan && l->dy > labs[j].dy - 1.2)
         l->dy = labs[j].dy - 1.2;
     }
@@ -974,7 +976,7 @@ static void put_fig_indicator(rs_buf *b, const report_ctx *c, int ind) {
   rs_snprintf_fits(title, sizeof title, "%c%s (%s): model at the estimate and %s",
                    toupper((unsigned char)info->label[0]), info->label + 1, info->name,
                    origins == 2u   ? "data"
-                   : origins == 3u ? "its targets (the paper's figures and data)"
+                   : origins == 3u ? "the paper's figures and data"
                                    : "the paper's figures");
   rs_plots_quote(b, title);
   rs_buf_printf(b,

@@ -33,7 +33,10 @@ if [ "$ship" = 1 ]; then
   # The calibrated scenario names its base relative to out/calibration; re-base it on params/.
   sed -e 's|^base = ".*";|base = "baseline.cfg";|' out/calibration/calibrated.cfg \
     >params/calibrated.cfg
+  # The report's figures replace the shipped ones: a figure the report no longer draws (an
+  # indicator without targets now) must not stay behind.
   mkdir -p docs/figures/calibration
+  rm -f docs/figures/calibration/*.png
   cp out/calibration/plots/*.png docs/figures/calibration/
   sed -e 's|](plots/|](figures/calibration/|g' out/calibration/fit.md >docs/fit.md
   echo "calibrate.sh: shipped params/calibrated.cfg, docs/fit.md and docs/figures/calibration/"
