@@ -261,7 +261,7 @@ static const rs_event event_defaults[] = {
     {"burst", true, RS_SHAPE_STEP, RS_CH_BURST, 1991.0, NAN, 0.01},
     {"us_pressure", true, RS_SHAPE_PULSE, RS_CH_PRESSURE, 1989.0, 1996.0, 0.01},
     {"asian_crisis", true, RS_SHAPE_PULSE, RS_CH_CRISIS, 1997.5, 1998.9, 0.3},
-    {"slump", true, RS_SHAPE_PULSE, RS_CH_TFP, 1991.0, 2000.0, 0.005},
+    {"slump", true, RS_SHAPE_STEP, RS_CH_TFP, 1991.0, NAN, 0.005},
     {"st_basic_plan", true, RS_SHAPE_RAMP, RS_CH_PUBLIC_RD, 1996.0, 2001.0, 0.0012},
 };
 
