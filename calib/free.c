@@ -134,9 +134,9 @@ rs_status rs_free_load(const char *path, const rs_params *base, rs_free_set *fs,
   snprintf(fs->file, sizeof fs->file, "%s", path);
   config_t cfg;
   config_init(&cfg);
-  config_set_auto_convert(&cfg, CONFIG_TRUE);
-  rs_status st;
-  if (config_read_file(&cfg, path) != CONFIG_TRUE) {
+  rs_status st = rs_params_config_prepare(&cfg, path, err);
+  if (st != RS_OK) {
+  } else if (config_read_file(&cfg, path) != CONFIG_TRUE) {
     if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO)
       st = rs_fail(err, RS_ERR_IO, "%s: cannot read", path);
     else

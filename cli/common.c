@@ -98,4 +98,5 @@ void rs_cli_command_line(int argc, char **argv, char *buf, size_t n) {
     if (w < 0) break;
     len += (size_t)w;
   }
+  rs_text_printable(buf); /* the command line goes into comment lines of the manifests */
 }

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h> /* access: is the default file there at all? */
 
@@ -78,16 +79,19 @@ rs_status rs_forecast_load(const char *path, rs_forecast *f, rs_error *err) {
   if (!f) return rs_fail(err, RS_ERR_INPUT, "forecast: nowhere to load it");
   memset(f, 0, sizeof *f);
   if (!path || !path[0]) return rs_fail(err, RS_ERR_INPUT, "forecast: no file name");
-  FILE *fp = fopen(path, "r");
-  if (!fp)
-    return rs_fail(err, RS_ERR_IO, "%s: cannot read the forecast: %s", path, strerror(errno));
+  FILE *fp = NULL;
+  rs_error oe;
+  if (rs_input_open(path, RS_INPUT_TABLE, &fp, &oe) != RS_OK)
+    return rs_fail(err, RS_ERR_IO, "cannot read the forecast: %s", oe.msg);
   rs_status st = RS_OK;
-  char line[FC_LINE_MAX];
+  char *line = NULL;
+  size_t line_cap = 0;
   int lineno = 0, header = 0, quote_line = 0;
-  while (st == RS_OK && fgets(line, sizeof line, fp)) {
+  long got;
+  while (st == RS_OK &&
+         (got = rs_input_getline(fp, &line, &line_cap, path, lineno + 1, err)) >= 0) {
     lineno++;
-    size_t len = strlen(line);
-    if (len == sizeof line - 1 && line[len - 1] != '\n' && !feof(fp)) {
+    if (got >= FC_LINE_MAX - 1) {
       st = rs_fail(err, RS_ERR_INPUT, "%s:%d: line longer than %d characters", path, lineno,
                    FC_LINE_MAX - 2);
       break;
@@ -121,8 +125,8 @@ rs_status rs_forecast_load(const char *path, rs_forecast *f, rs_error *err) {
     }
     st = read_period(path, lineno, fld, nf, f, err);
   }
-  if (st == RS_OK && ferror(fp))
-    st = rs_fail(err, RS_ERR_IO, "%s: read error: %s", path, strerror(errno));
+  if (st == RS_OK && got == -2) st = RS_ERR_INPUT;
+  free(line);
   fclose(fp);
   if (st == RS_OK && !header)
     st = rs_fail(err, RS_ERR_INPUT, "%s: no header line '%s'", path, fc_header);

@@ -73,14 +73,15 @@ static rs_status map_header(const char *path, char **fields, int nf, int *col, r
 
 rs_status rs_output_read_csv(const char *path, rs_series *s, rs_error *err) {
   enum { MAXF = RS_NINDICATOR + 1 };
-  FILE *fp = fopen(path, "r");
-  if (!fp) return rs_fail(err, RS_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
+  FILE *fp = NULL;
+  rs_status st = rs_input_open(path, RS_INPUT_TABLE, &fp, err);
+  if (st != RS_OK) return st;
   char *line = NULL;
   size_t cap = 0;
   int col[MAXF], ncol = 0, lineno = 0;
-  rs_status st = RS_OK;
+  long got = 0;
   s->nrows = 0;
-  while (st == RS_OK && getline(&line, &cap, fp) >= 0) {
+  while (st == RS_OK && (got = rs_input_getline(fp, &line, &cap, path, lineno + 1, err)) >= 0) {
     lineno++;
     if (line[0] == '#' || line[0] == '\n') continue;
     char *fields[MAXF];
@@ -110,6 +111,7 @@ rs_status rs_output_read_csv(const char *path, rs_series *s, rs_error *err) {
     }
     s->nrows++;
   }
+  if (st == RS_OK && got == -2) st = RS_ERR_INPUT;
   free(line);
   fclose(fp);
   if (st == RS_OK && ncol == 0) st = rs_fail(err, RS_ERR_INPUT, "%s: no header line", path);
@@ -122,8 +124,13 @@ rs_status rs_output_read_csv(const char *path, rs_series *s, rs_error *err) {
 static void put_string(FILE *fp, const char *text) {
   fputc('"', fp);
   for (const char *c = text; *c; c++) {
-    if (*c == '"' || *c == '\\') fputc('\\', fp);
-    fputc(*c, fp);
+    unsigned char u = (unsigned char)*c;
+    if (*c == '"' || *c == '\\')
+      fprintf(fp, "\\%c", *c);
+    else if (u < 0x20 || u == 0x7f) /* a line break in a file's name must not end the string */
+      fprintf(fp, "\\x%02x", u);
+    else
+      fputc(*c, fp);
   }
   fputc('"', fp);
 }

@@ -169,7 +169,7 @@ const char *rs_origin_format(const rs_provenance *prov, rs_origin o, char *buf, 
     snprintf(buf, n, "%s:%d", prov->files[o.file], o.line);
   else
     snprintf(buf, n, "?");
-  return buf;
+  return rs_text_printable(buf);
 }
 
 /* ---------------------------------------------------------------- value checks (files, --set) */
@@ -761,7 +761,13 @@ static rs_status read_chain_file(chain *ch, const char *naming, int line, rs_err
   config_t *cfg = &ch->cfg[i];
   config_init(cfg);
   ch->n++;
-  config_set_auto_convert(cfg, CONFIG_TRUE);
+  rs_error pre;
+  rs_status pst = rs_params_config_prepare(cfg, ch->opened[i], &pre);
+  if (pst != RS_OK) {
+    if (naming) return rs_fail(err, pst, "%s: %s", where, pre.msg);
+    *err = pre;
+    return pst;
+  }
   errno = 0;
   if (config_read_file(cfg, ch->opened[i]) != CONFIG_TRUE) {
     int e = errno;

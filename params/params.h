@@ -61,7 +61,8 @@ const char *rs_origin_format(const rs_provenance *prov, rs_origin o, char *buf, 
  * the value and the bounds; for a syntax error, libconfig's text. Cross-constraints found by
  * rs_params_validate get the file:line of a setting involved when one came from a file.
  * A top-level `manifest` group (run metadata in manifest.cfg) is ignored. On failure p and prov
- * are unspecified. Note: libconfig 1.5 silently wraps integer literals beyond 32 bits. */
+ * are unspecified. Integer literals beyond 32 bits are refused
+ * (libconfig 1.5 would wrap them silently). */
 rs_status rs_params_load(const char *path, rs_params *p, rs_provenance *prov, rs_error *err);
 
 /* Apply one command-line override "name=value": a scalar by its full or unique bare name
@@ -105,6 +106,15 @@ struct config_setting_t;
 bool rs_params_setting_number(const struct config_setting_t *s, double *x);
 /* What s is, for "expected ..., found ..." messages: "the number 5", "the string \"x\"", ... */
 const char *rs_params_setting_describe(const struct config_setting_t *s, char *buf, size_t n);
+
+/* Get a config_init'ed cfg ready to read the libconfig file path, and check the file first:
+ * a regular file within the size cap (rs_input_check), no NUL byte, no integer literal that
+ * libconfig 1.5 would wrap (beyond 32 bits without the L suffix), every @include naming a
+ * regular file within the cap (checked likewise, to a depth of 10). @include resolves against
+ * path's folder. Sets auto-conversion of integers to floats. Errors name file:line and the
+ * reason; the caller then reads with config_read_file. */
+struct config_t;
+rs_status rs_params_config_prepare(struct config_t *cfg, const char *path, rs_error *err);
 
 /* "libconfig 1.5.0": the version of the libconfig headers relsim was built with. */
 const char *rs_params_libconfig_version(void);

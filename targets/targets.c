@@ -357,18 +357,19 @@ static rs_status push_point(rs_target *t, int *cap, double x, double y, double s
 static rs_status read_series_file(const load_ctx *c, rs_target *t, const char *where,
                                   const char *who, const char *ctx, rs_error *err) {
   const char *path = t->series_file;
-  FILE *fp = fopen(path, "r");
-  if (!fp)
-    return rs_fail(err, RS_ERR_INPUT, "%s: %s: cannot read series file '%s': %s", where, who, path,
-                   strerror(errno));
-  rs_status st = RS_OK;
-  char line[CSV_LINE_MAX], b1[32], b2[32], b3[32];
+  FILE *fp = NULL;
+  rs_error oe;
+  rs_status st = rs_input_open(path, RS_INPUT_TABLE, &fp, &oe);
+  if (st != RS_OK)
+    return rs_fail(err, RS_ERR_INPUT, "%s: %s: cannot read series file: %s", where, who, oe.msg);
+  char *line = NULL, b1[32], b2[32], b3[32];
+  size_t line_cap = 0;
   int lineno = 0, cap = 0, ncol = 0;
   bool seen_first = false;
-  while (fgets(line, sizeof line, fp)) {
+  long got;
+  while ((got = rs_input_getline(fp, &line, &line_cap, path, lineno + 1, err)) >= 0) {
     lineno++;
-    size_t len = strlen(line);
-    if (len == sizeof line - 1 && line[len - 1] != '\n' && !feof(fp)) {
+    if (got >= CSV_LINE_MAX - 1) {
       st = rs_fail(err, RS_ERR_INPUT, "%s:%d: line longer than %d characters (%s)", path, lineno,
                    CSV_LINE_MAX - 2, ctx);
       goto done;
@@ -421,14 +422,15 @@ static rs_status read_series_file(const load_ctx *c, rs_target *t, const char *w
       goto done;
     }
   }
-  if (ferror(fp)) {
-    st = rs_fail(err, RS_ERR_INPUT, "%s: read error: %s (%s)", path, strerror(errno), ctx);
+  if (got == -2) {
+    st = RS_ERR_INPUT;
     goto done;
   }
   if (t->npoints == 0)
     st = rs_fail(err, RS_ERR_INPUT, "%s:%d: no data lines 'year,value[,sd]' (%s)", path, lineno,
                  ctx);
 done:
+  free(line);
   fclose(fp);
   return st;
 }
@@ -874,7 +876,8 @@ static rs_status open_file(loader *ld, const char *path, const char *naming, con
   config_init(&f->cfg);
   f->open = true;
   ld->nchain++;
-  config_set_auto_convert(&f->cfg, CONFIG_TRUE);
+  rs_status pst = rs_params_config_prepare(&f->cfg, f->path, ld->err);
+  if (pst != RS_OK) return pst;
   errno = 0;
   if (config_read_file(&f->cfg, f->path) != CONFIG_TRUE) {
     int e = errno;

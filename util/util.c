@@ -417,6 +417,12 @@ int rs_parse_double(const char *text, double *x) {
   return 1;
 }
 
+char *rs_text_printable(char *s) {
+  for (char *c = s; *c; c++)
+    if ((unsigned char)*c < 0x20 || *c == 0x7f) *c = '?';
+  return s;
+}
+
 int rs_snprintf_fits(char *out, size_t n, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);

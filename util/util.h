@@ -99,6 +99,9 @@ int rs_csv_split(char *line, char **fields, int max);
 /* Parse the whole of text as a finite number (no trailing text, no inf or nan, no overflow):
  * 1 and *x set, or 0 and *x untouched. */
 int rs_parse_double(const char *text, double *x);
+/* Replace every control character of s (a line break in a file's name, say) by '?', in place,
+ * so that text written into a comment line or a message stays on its line. Returns s. */
+char *rs_text_printable(char *s);
 /* snprintf that says whether the result fit into out (size n): 1, or 0 if it was truncated. */
 int rs_snprintf_fits(char *out, size_t n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -125,5 +128,57 @@ void rs_path_join(const char *dir, const char *rel, char *out, size_t n);
  * link, or a file that does not exist: messages then show the path as it was built). Leading
  * ".." stay. */
 void rs_path_tidy(const char *path, char *out, size_t n);
+
+/* ---- input files: only regular files, bounded in size, lines without NUL bytes.
+ * relsim reads parameter, target, free-set and series files; a FIFO, a device or a huge file
+ * would block or spin (libconfig's lexer is quadratic in the length of a file), so every input
+ * passes this check first. The cap is RELSIM_MAX_INPUT_MB (MiB, whole number, from the
+ * environment; `relsim --max-input-mb N` sets it) or the default of its kind. */
+typedef enum rs_input_kind {
+  RS_INPUT_CONFIG, /* libconfig files: parameters, targets, free sets (default 1 MiB) */
+  RS_INPUT_TABLE   /* CSV series and tables (default 64 MiB) */
+} rs_input_kind;
+#define RS_INPUT_LINE_MAX 65536 /* longest line of a CSV input, in bytes */
+/* The size cap for a kind of input, in bytes. */
+size_t rs_input_cap(rs_input_kind kind);
+/* Check that path names a regular file within the cap, without blocking (a FIFO is opened
+ * non-blocking and refused). err names the file and the reason ("a FIFO, not a regular file",
+ * "2.3 MiB, more than the 1 MiB cap; raise it with --max-input-mb"). */
+rs_status rs_input_check(const char *path, rs_input_kind kind, rs_error *err);
+/* The same check, then open for reading: *fp receives the stream (the caller fcloses it). */
+rs_status rs_input_open(const char *path, rs_input_kind kind, FILE **fp, rs_error *err);
+/* Read the next line of an input opened by rs_input_open into *line (a getline buffer of
+ * *cap bytes, the caller frees it). Returns the line's length, -1 at the end of the file, or -2
+ * with err set ("PATH:LINE: ...", RS_ERR_INPUT) for a NUL byte or a line longer than
+ * RS_INPUT_LINE_MAX, or a read error. */
+long rs_input_getline(FILE *fp, char **line, size_t *cap, const char *path, int lineno,
+                      rs_error *err);
+
+/* ---- output folders, replaced whole.
+ * A command that writes a folder builds it under a temporary sibling (PARENT/.NAME.tmp.XXXXXX)
+ * and swaps it in at the end with one atomic rename (renameat2 RENAME_EXCHANGE where the file
+ * system has it), so a failure, a full disk, a signal or a kill at any moment leaves either the
+ * old complete folder or the new complete one, never a mix, and no file of an earlier run
+ * survives beside new ones. An advisory lock (flock on PARENT/.NAME.lock) makes a second writer
+ * of the same folder fail at once with a message. Only folders relsim wrote (they hold the
+ * marker file .relsim-output, or the manifest/report of an older relsim) or empty ones are
+ * replaced: anything else is refused rather than deleted. */
+typedef struct rs_outdir {
+  char final[4096]; /* the folder as named, without trailing slashes */
+  char work[4096];  /* write everything here; empty until begin succeeded */
+  int lock_fd;      /* -1 when not held */
+} rs_outdir;
+#define RS_OUTDIR_NO_CLOBBER 1 /* refuse a folder that exists and is not empty */
+/* Take the lock, check the folder may be replaced, remove stale temporary siblings of an
+ * interrupted earlier run, create the work folder. On failure nothing is held. */
+rs_status rs_outdir_begin(rs_outdir *d, const char *dir, int flags, rs_error *err);
+/* Swap the work folder in (the old one, if any, is removed after the swap) and release the
+ * lock. On failure the old folder is intact and the work folder removed. */
+rs_status rs_outdir_commit(rs_outdir *d, rs_error *err);
+/* Remove the work folder and release the lock (no-op after commit or on a zeroed struct with
+ * lock_fd -1). */
+void rs_outdir_abort(rs_outdir *d);
+/* Remove a file or a folder and everything in it (no-op when absent). 0 on success. */
+int rs_remove_tree(const char *path);
 
 #endif /* RS_UTIL_H */
