@@ -5,6 +5,8 @@
 #ifndef RS_CLI_H
 #define RS_CLI_H
 
+#include <signal.h>
+
 #include "params.h"
 
 /* Each takes the arguments after the subcommand name (argv[0] is the subcommand) and returns
@@ -38,6 +40,22 @@ int rs_cli_load(const char *file, const char *const *sets, int nsets, double to,
  * naming the command and the option and returns 2. */
 int rs_cli_parse_int(const char *cmd, const char *opt, const char *text, long lo, long hi,
                      long *out);
+
+/* SIGINT and SIGTERM set a flag instead of ending the process at once (installed by main for
+ * every command): a command checks it between its phases and before it swaps its output folder
+ * in, so an interrupt leaves the old folder whole and no temporary file behind; the first signal
+ * restores the default action, so a second one ends the process at once (the next run then
+ * removes the temporary folder). */
+void rs_cli_signals_install(void);
+/* The flag the handler sets (for library loops that poll it, e.g. the calibration's). */
+volatile sig_atomic_t *rs_cli_interrupt_flag(void);
+
+/* An output folder for a command: begin it (lock, checks, temporary work folder) and report
+ * failures; returns 0 or the exit status. */
+int rs_cli_outdir_begin(rs_outdir *d, const char *dir, int no_clobber);
+/* Swap the work folder in unless interrupted (then the work folder is removed and 130 is
+ * returned); returns 0 or the exit status, with the message printed. */
+int rs_cli_outdir_commit(rs_outdir *d);
 
 /* The whole command line as one string (for manifests), into buf. */
 void rs_cli_command_line(int argc, char **argv, char *buf, size_t n);

@@ -45,6 +45,7 @@ static const char attribute_usage[] =
     "  -o, --out DIR      output directory (default out/attribute/SCENARIO-NAME)\n"
     "  --to YEAR          end every run in YEAR (both files; default: BASE's span.end)\n"
     "  --threads T        OpenMP threads (default: all cores); the result does not depend on T\n"
+    "  --no-clobber       refuse to replace an existing, non-empty DIR\n"
     "  -q, --quiet        print nothing but errors and warnings\n"
     "  -h, --help         this text\n"
     "\n"
@@ -63,7 +64,7 @@ typedef struct attr_args {
   int has_year, has_mean;
   double y1, y2; /* --year: y1 = y2 = Y; --mean: y1 < y2 */
   double to;
-  int threads, quiet;
+  int threads, quiet, no_clobber;
 } attr_args;
 
 /* A year: a finite number. Returns 0, or prints a usage error and returns 2. */
@@ -126,6 +127,8 @@ static int parse_option(int argc, char **argv, int *i, attr_args *a) {
     a->threads = (int)t;
   } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
     a->quiet = 1;
+  } else if (strcmp(arg, "--no-clobber") == 0) {
+    a->no_clobber = 1;
   } else {
     rs_cli_error("attribute: unknown option '%s' (see relsim attribute --help)", arg);
     return 2;
@@ -704,8 +707,9 @@ static int attribute(const attr_args *a, int col) {
       snprintf(dir, sizeof dir, "out/attribute/%s-%s", r->sc_name,
                rs_indicator_info_get(col)->name);
     if (!a->quiet) print_table(r);
-    st = rs_mkdir_p(dir, &err);
-    if (st == RS_OK) st = write_csv(dir, r, a, &err);
+    rs_outdir od;
+    rc = rs_cli_outdir_begin(&od, dir, a->no_clobber);
+    st = rc == 0 ? write_csv(od.work, r, a, &err) : RS_ERR_IO; /* rc: begin's message said */
     rs_plots_report rep;
     memset(&rep, 0, sizeof rep);
     rs_buf b;
@@ -713,18 +717,20 @@ static int attribute(const attr_args *a, int col) {
     if (st == RS_OK) {
       put_waterfall(&b, r);
       st = b.failed ? rs_fail(&err, RS_ERR_NOMEM, "waterfall.gp: out of memory")
-                    : rs_plots_render_script(dir, "waterfall", b.data, &rep, &err);
+                    : rs_plots_render_script(od.work, "waterfall", b.data, &rep, &err);
     }
     rs_buf_free(&b);
-    if (st != RS_OK) {
+    if (rc != 0) {
+    } else if (st != RS_OK) {
       rs_cli_error("%s", err.msg);
       rc = rs_exit_code(st);
-    } else {
+    } else if ((rc = rs_cli_outdir_commit(&od)) == 0) {
       if (!rep.rendered) rs_cli_warning("no images: %s", rep.why_not);
       if (!a->quiet)
         printf("\n  %s/attribution.csv\n  %s/waterfall.gp%s\n", dir, dir,
                rep.rendered ? " (.png, .pdf)" : "");
     }
+    rs_outdir_abort(&od);
   }
   free(d);
   free(r);

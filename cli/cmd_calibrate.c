@@ -58,19 +58,16 @@ static const char calibrate_usage[] =
     "                     changes against its own base, applied to each point's fit (default\n"
     "                     params/scenarios/no_regionalization.cfg; none: no thesis columns)\n"
     "  --thesis-to YEAR   the final year of the thesis runs (default 2025)\n"
+    "  --no-clobber       refuse to replace an existing, non-empty DIR\n"
     "  -q, --quiet        no progress line (there is none when stderr is not a terminal)\n"
     "  -h, --help         this text\n"
     "\n"
-    "Ctrl-C stops every start at its next iteration, writes the best point so far as\n"
-    "DIR/calibrated.partial.cfg and exits with status 130; during the profiles, it writes the\n"
-    "complete fit without them and exits with status 130.\n";
-
-static volatile sig_atomic_t interrupted = 0;
-
-static void on_sigint(int sig) {
-  (void)sig;
-  interrupted = 1;
-}
+    "DIR is built as a temporary folder beside it and swapped in whole when complete, so a\n"
+    "failure or a kill leaves the earlier DIR as it was. Ctrl-C (or SIGTERM) stops every start\n"
+    "at its next iteration, writes the best point so far as DIR.partial/calibrated.partial.cfg\n"
+    "(DIR itself unchanged) and exits with status 130; during the profiles, it writes the\n"
+    "complete fit without them into DIR and exits with status 130. A later complete\n"
+    "calibration into DIR removes DIR.partial.\n";
 
 /* The target files when no --targets is given: the paper's figures and the external data. */
 static const char *const default_targets[] = {"params/targets.cfg", "params/targets/data.cfg"};
@@ -82,7 +79,7 @@ typedef struct cal_args {
   const char *base, *free_file, *out, *sets[256];
   const char *targets[RS_TARGET_FILES_MAX];
   const char *starts[RS_CALIB_MAX_EXTRA]; /* --start files */
-  int ntargets, nsets, nstart_files, quiet, paper_only;
+  int ntargets, nsets, nstart_files, quiet, paper_only, no_clobber;
   rs_calib_options opt;
   char profile_list[1024]; /* the --profile names, split in place into profiles[] */
   const char *profiles[RS_PROFILE_MAX + 1];
@@ -165,7 +162,11 @@ static int parse_option(int argc, char **argv, int *i, cal_args *a) {
     a->opt.jacobian = strcmp(v, "fd") == 0 ? RS_JAC_FD : RS_JAC_SENS;
   } else if (rs_cli_is_opt(arg, "--set", NULL)) {
     VALUE("--set");
-    if (a->nsets < 256) a->sets[a->nsets++] = v;
+    if (a->nsets == 256) {
+      rs_cli_error("calibrate: at most 256 --set options");
+      return 2;
+    }
+    a->sets[a->nsets++] = v;
   } else if (rs_cli_is_opt(arg, "--profile", NULL)) {
     VALUE("--profile");
     if (add_profiles(a, v)) return 2;
@@ -183,6 +184,8 @@ static int parse_option(int argc, char **argv, int *i, cal_args *a) {
     a->thesis_to = (double)x;
   } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
     a->quiet = 1;
+  } else if (strcmp(arg, "--no-clobber") == 0) {
+    a->no_clobber = 1;
   } else {
     rs_cli_error("calibrate: unknown option '%s' (see relsim calibrate --help)", arg);
     return 2;
@@ -258,6 +261,38 @@ static void summary(const cal_args *a, const rs_targets *ts, const rs_calib_resu
          nprof > 0 ? "profiles.csv, " : "");
 }
 
+
+/* DIR.partial: a folder of its own for the best point of an interrupted calibration, beside
+ * DIR (so relative paths in it are those of DIR). */
+static void partial_name(const char *out, char *buf, size_t n) {
+  size_t len = strlen(out);
+  while (len > 1 && out[len - 1] == '/') len--;
+  snprintf(buf, n, "%.*s.partial", (int)len, out);
+}
+
+static rs_status write_partial(const cal_args *a, const rs_params *base, const rs_targets *ts,
+                               const rs_free_set *fs, const rs_calib_result *res,
+                               const char *cmd, rs_error *err) {
+  char name[RS_PATH_MAX + 16];
+  partial_name(a->out, name, sizeof name);
+  rs_outdir pd;
+  rs_status st = rs_outdir_begin(&pd, name, 0, err);
+  if (st != RS_OK) return st;
+  /* the fitted point is complete when only the writing was interrupted: mark it partial all
+   * the same, since its report is not */
+  st = rs_calib_write_report(pd.work, a->base, base, ts, fs, res, NULL, 0, 1, cmd, NULL, err);
+  if (st == RS_OK) st = rs_outdir_commit(&pd, err);
+  rs_outdir_abort(&pd);
+  return st;
+}
+
+/* A complete calibration into DIR makes an earlier DIR.partial stale. */
+static void remove_partial(const char *out) {
+  char name[RS_PATH_MAX + 16];
+  partial_name(out, name, sizeof name);
+  (void)rs_remove_tree(name);
+}
+
 int rs_cmd_calibrate(int argc, char **argv) {
   cal_args a;
   int rc = parse_args(argc, argv, &a);
@@ -306,11 +341,15 @@ int rs_cmd_calibrate(int argc, char **argv) {
     free(extra);
     return st == RS_ERR_IO ? 2 : rs_exit_code(st);
   }
-  struct sigaction sa, old;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_sigint;
-  sigaction(SIGINT, &sa, &old);
-  a.opt.interrupt = &interrupted;
+  volatile sig_atomic_t *interrupted = rs_cli_interrupt_flag();
+  a.opt.interrupt = interrupted;
+  rs_outdir od;
+  rc = rs_cli_outdir_begin(&od, a.out, a.no_clobber);
+  if (rc != 0) {
+    rs_targets_free(&ts);
+    free(extra);
+    return rc;
+  }
   rs_calib_result res;
   double t0 = now_seconds();
   st = rs_calibrate(&base, &ts, &fs, &a.opt, &res, &err);
@@ -325,7 +364,7 @@ int rs_cmd_calibrate(int argc, char **argv) {
     st = rs_calib_profiles(&res.fitted, &ts, &fs, a.profiles, a.nprofiles, a.profile_points, &a.opt,
                            prof, &err);
     if (st == RS_OK) nprof = a.nprofiles;
-    if (st == RS_OK && interrupted) prof_interrupted = 1;
+    if (st == RS_OK && *interrupted) prof_interrupted = 1;
     if (st == RS_OK && !prof_interrupted && a.thesis)
       st = rs_compare_profile_thesis(prof, nprof, a.thesis, a.thesis_to, a.opt.threads, &err);
     if (st != RS_OK || prof_interrupted) {
@@ -334,26 +373,37 @@ int rs_cmd_calibrate(int argc, char **argv) {
     }
   }
   double pseconds = now_seconds() - t1;
-  sigaction(SIGINT, &old, NULL);
   char cmd[4096];
   memcpy(cmd, "relsim ", 8);
   rs_cli_command_line(argc, argv, cmd + 7, sizeof cmd - 7);
   rs_plots_report plots;
   memset(&plots, 0, sizeof plots);
-  if (st == RS_OK)
-    st = rs_calib_write_report(a.out, a.base, &base, &ts, &fs, &res, prof, nprof, res.interrupted,
-                               cmd, &plots, &err);
-  if (st == RS_OK && !res.interrupted && !plots.rendered)
-    rs_cli_warning("no images: %s", plots.why_not);
+  /* An interrupt before the report is complete, in any phase but the profiles, leaves DIR as it
+   * was and the best point so far in DIR.partial. */
+  if (st == RS_OK && !res.interrupted && !prof_interrupted)
+    st = rs_calib_write_report(od.work, a.base, &base, &ts, &fs, &res, prof, nprof, 0, cmd,
+                               &plots, &err);
+  int partial = st == RS_OK && (res.interrupted || (*interrupted && !prof_interrupted));
+  if (st == RS_OK && partial) {
+    rs_outdir_abort(&od);
+    st = write_partial(&a, &base, &ts, &fs, &res, cmd, &err);
+  } else if (st == RS_OK) {
+    st = rs_outdir_commit(&od, &err); /* also after an interrupt during the profiles */
+    if (st == RS_OK) remove_partial(a.out);
+  }
+  rs_outdir_abort(&od);
+  if (st == RS_OK && !partial && !plots.rendered) rs_cli_warning("no images: %s", plots.why_not);
   if (st != RS_OK) {
     rs_cli_error("%s", err.msg);
     rc = rs_exit_code(st);
-  } else if (res.interrupted) {
-    rs_cli_warning("interrupted: the best point so far is in %s/calibrated.partial.cfg", a.out);
+  } else if (partial) {
+    rs_cli_warning("interrupted: the best point so far is in %s.partial/calibrated.partial.cfg; "
+                   "%s is unchanged",
+                   od.final, od.final);
     rc = 130;
   } else if (prof_interrupted) {
     rs_cli_warning("interrupted during the profiles: %s holds the complete fit without them",
-                   a.out);
+                   od.final);
     rc = 130;
   } else {
     summary(&a, &ts, &res, seconds, prof, nprof, pseconds);

@@ -32,7 +32,8 @@ static const char compare_usage[] =
     "  NAME/series.csv  each scenario's run (NAME: the file name without .cfg)\n"
     "  plots/         one figure per indicator and an overview, a line per scenario (PNG, PDF\n"
     "                 and the gnuplot script: cd DIR/plots && gnuplot gdp_growth.gp)\n"
-    "Files are written under temporary names and renamed when complete.\n"
+    "DIR is built as a temporary folder beside it and swapped in whole when complete: a failure\n"
+    "or an interrupt (Ctrl-C, SIGTERM; also during --band) leaves the earlier DIR as it was.\n"
     "\n"
     "Options:\n"
     "  -o, --out DIR        output directory (default out/compare)\n"
@@ -44,6 +45,7 @@ static const char compare_usage[] =
     "; when it is missing, the comparison\n"
     "                       goes without the forecast and says so. A FILE given here must exist\n"
     "  --threads T          OpenMP threads (default: all cores); the results do not depend on T\n"
+    "  --no-clobber         refuse to replace an existing, non-empty DIR\n"
     "  -q, --quiet          print nothing but errors and warnings\n"
     "  -h, --help           this text\n"
     "\n"
@@ -80,7 +82,7 @@ typedef struct compare_args {
   const char *out;
   const char *forecast; /* --forecast, or NULL: RS_FORECAST_DEFAULT if it exists */
   double to;
-  int threads, quiet, band;
+  int threads, quiet, band, no_clobber;
   int targets_given; /* a --targets option replaced the default target files */
   rs_band_options bopt;
 } compare_args;
@@ -142,6 +144,8 @@ static int parse_option(int argc, char **argv, int *i, compare_args *a) {
     a->bopt.tolerance = t;
   } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
     a->quiet = 1;
+  } else if (strcmp(arg, "--no-clobber") == 0) {
+    a->no_clobber = 1;
   } else {
     rs_cli_error("compare: unknown option '%s' (see relsim compare --help)", arg);
     return 2;
@@ -239,23 +243,33 @@ int rs_cmd_compare(int argc, char **argv) {
         "%s: no such file: GDP growth is compared without the JCER forecast of "
         "sec. 6 (give one with --forecast FILE)",
         RS_FORECAST_DEFAULT);
+  rs_outdir od;
+  if ((rc = rs_cli_outdir_begin(&od, a.out, a.no_clobber)) != 0) {
+    rs_compare_free(&c);
+    return rc;
+  }
   st = rs_compare_run(&c, a.threads, &err);
   int band_io = 0; /* the band only reads files: one it cannot read is bad input */
   if (st == RS_OK && a.band) {
+    a.bopt.interrupt = rs_cli_interrupt_flag();
     st = rs_compare_band(&c, &a.bopt, &err);
     band_io = st == RS_ERR_IO;
   }
   rs_plots_report rep;
   memset(&rep, 0, sizeof rep);
-  if (st == RS_OK) st = rs_compare_write(a.out, &c, &rep, &err);
-  if (st != RS_OK) {
+  if (st == RS_OK) st = rs_compare_write(od.work, &c, &rep, &err);
+  if (st == RS_ERR_INTERRUPT) {
+    rs_outdir_abort(&od);
+    rs_cli_warning("interrupted: %s is unchanged", od.final);
+    rc = 130;
+  } else if (st != RS_OK) {
     rs_cli_error("%s", err.msg);
     rc = band_io ? 2 : rs_exit_code(st);
-  } else {
+  } else if ((rc = rs_cli_outdir_commit(&od)) == 0) {
     if (!rep.rendered) rs_cli_warning("no images: %s", rep.why_not);
     if (!a.quiet) summary(&a, &c, &rep, now_seconds() - t0);
-    rc = 0;
   }
+  rs_outdir_abort(&od);
   rs_compare_free(&c);
   return rc;
 }

@@ -21,8 +21,9 @@ static const char run_usage[] =
     "                a parameter file: `relsim run DIR/manifest.cfg` reproduces the run\n"
     "  plots/        overview and one figure per panel, PNG + PDF, with the gnuplot (.gp)\n"
     "                script beside each (edit and re-run: cd DIR/plots && gnuplot overview.gp)\n"
-    "Files are written under temporary names and renamed when complete: a failed run writes\n"
-    "nothing and never overwrites earlier results.\n"
+    "DIR is built as a temporary folder beside it and swapped in whole when complete: a failed\n"
+    "or interrupted run leaves the earlier DIR as it was, and no file of an earlier run stays\n"
+    "beside new ones. relsim replaces only folders it wrote (or empty ones).\n"
     "\n"
     "Options:\n"
     "  -o, --out DIR        output directory (default: out/NAME for FILE = .../NAME.cfg)\n"
@@ -33,6 +34,7 @@ static const char run_usage[] =
     "                       `relsim params` lists every parameter with units and bounds.\n"
     "  --to YEAR            end the run in YEAR instead of span.end (e.g. --to 2025)\n"
     "  --no-plots           write the CSV and manifest only\n"
+    "  --no-clobber         refuse to replace an existing, non-empty DIR\n"
     "  -q, --quiet          print nothing but errors and warnings\n"
     "  -h, --help           this text\n"
     "\n"
@@ -44,7 +46,7 @@ typedef struct run_args {
   const char *sets[MAX_SETS];
   int nsets;
   double to;
-  int plots, quiet;
+  int plots, quiet, no_clobber;
 } run_args;
 
 /* Parse the arguments; returns -1 to go on, or an exit status. */
@@ -72,6 +74,8 @@ static int parse_args(int argc, char **argv, run_args *a) {
       if (!v || rs_cli_parse_year(v, &a->to) != 0) return 2;
     } else if (strcmp(arg, "--no-plots") == 0) {
       a->plots = 0;
+    } else if (strcmp(arg, "--no-clobber") == 0) {
+      a->no_clobber = 1;
     } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
       a->quiet = 1;
     } else if (arg[0] == '-' && arg[1] != '\0') {
@@ -108,9 +112,9 @@ static int write_outputs(const run_args *a, const char *dir, int argc, char **ar
   memcpy(cmd, "relsim ", 8);
   rs_cli_command_line(argc, argv, cmd + 7, sizeof cmd - 7);
   rs_run_info info = {cmd, a->sets, a->nsets, stats};
-  rs_status st = rs_mkdir_p(dir, &err);
-  if (st == RS_OK) {
-    snprintf(path, sizeof path, "%s/series.csv", dir);
+  snprintf(path, sizeof path, "%s/series.csv", dir);
+  rs_status st = RS_OK;
+  {
     st = rs_output_write_csv(path, s, &err);
   }
   if (st == RS_OK) {
@@ -167,6 +171,10 @@ int rs_cmd_run(int argc, char **argv) {
     snprintf(dir, sizeof dir, "%s", a.out);
   else
     default_out(a.file, dir, sizeof dir);
+  rs_outdir od;
+  memset(&od, 0, sizeof od);
+  od.lock_fd = -1;
+  if (rc == 0) rc = rs_cli_outdir_begin(&od, dir, a.no_clobber);
   if (rc == 0 && !(sim = rs_sim_alloc(&err))) {
     rs_cli_error("%s", err.msg);
     rc = 1;
@@ -178,11 +186,13 @@ int rs_cmd_run(int argc, char **argv) {
       rc = rs_exit_code(st);
     }
   }
-  if (rc == 0) rc = write_outputs(&a, dir, argc, argv, &p, prov, &s, &stats);
+  if (rc == 0) rc = write_outputs(&a, od.work, argc, argv, &p, prov, &s, &stats);
   rs_plots_report rep;
   memset(&rep, 0, sizeof rep);
-  if (rc == 0 && a.plots) rc = draw(&a, dir, &rep);
-  if (rc == 0) summary(&a, dir, &p, &s, &stats, &rep);
+  if (rc == 0 && a.plots) rc = draw(&a, od.work, &rep);
+  if (rc == 0) rc = rs_cli_outdir_commit(&od);
+  rs_outdir_abort(&od); /* no-op after the commit */
+  if (rc == 0) summary(&a, od.final, &p, &s, &stats, &rep);
   rs_series_free(&s);
   rs_sim_free(sim);
   free(prov);

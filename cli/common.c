@@ -1,4 +1,5 @@
 /* cli/common.c -- helpers shared by the subcommands: messages, options, loading a scenario. */
+#define _XOPEN_SOURCE 700 /* sigaction, SA_RESETHAND */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -99,4 +100,46 @@ void rs_cli_command_line(int argc, char **argv, char *buf, size_t n) {
     len += (size_t)w;
   }
   rs_text_printable(buf); /* the command line goes into comment lines of the manifests */
+}
+
+/* ---------------------------------------------------------------- signals and output folders */
+
+static volatile sig_atomic_t interrupted = 0;
+
+static void on_signal(int sig) {
+  (void)sig;
+  interrupted = 1;
+}
+
+void rs_cli_signals_install(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sa.sa_flags = (int)SA_RESETHAND; /* a second signal ends the process */
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+}
+
+volatile sig_atomic_t *rs_cli_interrupt_flag(void) { return &interrupted; }
+
+int rs_cli_outdir_begin(rs_outdir *d, const char *dir, int no_clobber) {
+  rs_error err;
+  rs_status st = rs_outdir_begin(d, dir, no_clobber ? RS_OUTDIR_NO_CLOBBER : 0, &err);
+  if (st == RS_OK) return 0;
+  rs_cli_error("-o: %s", err.msg);
+  return st == RS_ERR_IO ? 1 : rs_exit_code(st);
+}
+
+int rs_cli_outdir_commit(rs_outdir *d) {
+  if (interrupted) {
+    rs_outdir_abort(d);
+    rs_cli_warning("interrupted: %s is unchanged", d->final);
+    return 130;
+  }
+  rs_error err;
+  rs_status st = rs_outdir_commit(d, &err);
+  if (st == RS_OK) return 0;
+  rs_cli_error("%s", err.msg);
+  return rs_exit_code(st);
 }

@@ -1,6 +1,8 @@
 /* cli/main.c -- entry point of the relsim program: dispatch to the subcommands.
  * This file contains the top-level --help and --version and nothing else. */
+#define _POSIX_C_SOURCE 200809L /* setenv */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -28,6 +30,10 @@ static const char usage[] =
     "Options:\n"
     "  -h, --help     this text (each command has its own: relsim run --help)\n"
     "  -V, --version  versions of relsim and of the libraries it uses\n"
+    "  --max-input-mb N\n"
+    "                 (before COMMAND) read input files of up to N MiB (default: 1 for\n"
+    "                 parameter, target and free-set files, 64 for CSV series); the same as\n"
+    "                 the environment variable RELSIM_MAX_INPUT_MB\n"
     "\n"
     "Start with:  relsim run params/baseline.cfg -o out/baseline\n"
     "Exit status: 0 success, 1 failed run or file error, 2 bad input, 130 interrupted.\n";
@@ -37,7 +43,24 @@ int main(int argc, char **argv) {
     fputs(usage, stderr);
     return 2;
   }
+  /* --max-input-mb N before the command: every reader takes the cap from the environment */
+  while (argc >= 3 && rs_cli_is_opt(argv[1], "--max-input-mb", NULL)) {
+    int i = 1;
+    const char *v = rs_cli_optarg(argc, argv, &i, "--max-input-mb");
+    long mb;
+    if (!v || rs_cli_parse_int("relsim", "--max-input-mb", v, 1, 1048576, &mb) != 0) return 2;
+    char text[32];
+    snprintf(text, sizeof text, "%ld", mb);
+    if (setenv("RELSIM_MAX_INPUT_MB", text, 1) != 0) return 1;
+    argc -= i;
+    argv += i;
+  }
+  if (argc < 2) {
+    fputs(usage, stderr);
+    return 2;
+  }
   const char *cmd = argv[1];
+  rs_cli_signals_install();
   if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
     fputs(usage, stdout);
     return 0;

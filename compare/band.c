@@ -114,6 +114,7 @@ static void run_refit(const rs_params *est, const rs_targets *ts, const rs_free_
   co.nstarts = 1; /* start 0: the estimate, with b moved */
   co.threads = 1;
   co.max_iter = opt->max_iter;
+  co.interrupt = opt->interrupt;
   rs_calib_result res;
   rs_error err;
   if (rs_calibrate(&start, ts, &sub, &co, &res, &err) == RS_OK) {
@@ -193,6 +194,7 @@ static rs_status estimate(const rs_compare *c, const rs_targets *ts, const rs_fr
   co.nstarts = 1;
   co.max_iter = opt->max_iter;
   co.threads = opt->threads;
+  co.interrupt = opt->interrupt;
   return rs_calibrate(&ref, ts, fs, &co, est, err);
 }
 
@@ -244,6 +246,8 @@ rs_status rs_compare_band(rs_compare *c, const rs_band_options *opt, rs_error *e
   rs_calib_result est;
   memset(&est, 0, sizeof est);
   if (st == RS_OK) st = estimate(c, &ts, &fs, opt, &est, err);
+  if (st == RS_OK && opt->interrupt && *opt->interrupt)
+    st = rs_fail(err, RS_ERR_INTERRUPT, "band: interrupted");
   band_param bp[RS_FREE_MAX + 1];
   int nb = 0;
   if (st == RS_OK) st = band_params(opt, &c->sc[0].params, &fs, &est, bp, &nb, err);
@@ -278,7 +282,10 @@ rs_status rs_compare_band(rs_compare *c, const rs_band_options *opt, rs_error *e
       }
     }
     if (opt->progress) fputc('\n', stderr);
-    st = init_bands(c) == RS_OK ? RS_OK : rs_fail(err, RS_ERR_NOMEM, "band: out of memory");
+    if (opt->interrupt && *opt->interrupt)
+      st = rs_fail(err, RS_ERR_INTERRUPT, "band: interrupted");
+    else
+      st = init_bands(c) == RS_OK ? RS_OK : rs_fail(err, RS_ERR_NOMEM, "band: out of memory");
   }
   /* The kept fits, in task order (deterministic), each run with every scenario's changes. */
   c->ntried = ntask;

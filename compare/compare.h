@@ -198,6 +198,9 @@ typedef struct rs_band_options {
   int max_iter;          /* Levenberg-Marquardt iterations per re-calibration */
   int threads;
   int progress;
+  volatile sig_atomic_t *interrupt; /* when non-NULL and set (by a signal handler), the
+                                       re-calibrations stop and the band returns
+                                       RS_ERR_INTERRUPT */
 } rs_band_options;
 
 rs_band_options rs_band_default_options(void);

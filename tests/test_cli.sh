@@ -283,19 +283,34 @@ calibrate_a_start_file_is_one_more_start_and_never_loses_its_cost() {
   return 0
 }
 
-# Ctrl-C: every start stops, the best point so far is written, exit status 130.
+# Ctrl-C: every start stops, the best point so far is written to DIR.partial, exit status 130;
+# DIR keeps what an earlier command wrote there, whole; a later complete calibration into DIR
+# removes the stale DIR.partial.
 calibrate_interrupted_keeps_the_best_point_so_far() {
+  "$RELSIM" run params/calibrated.cfg -o "$TMP/i" --no-plots -q
+  local before
+  before=$(cd "$TMP/i" && sha256sum series.csv manifest.cfg)
   "$RELSIM" calibrate params/baseline.cfg -o "$TMP/i" --starts 64 -q >"$TMP/out" 2>"$TMP/err" &
   local pid=$!
   sleep 1.5
   kill -INT "$pid"
   wait "$pid"
   expect_status 130 $? "interrupted calibration"
-  [ -s "$TMP/i/calibrated.partial.cfg" ] || fail "no calibrated.partial.cfg"
+  [ -s "$TMP/i.partial/calibrated.partial.cfg" ] || fail "no DIR.partial/calibrated.partial.cfg"
   [ -e "$TMP/i/calibrated.cfg" ] && fail "an interrupted calibration wrote calibrated.cfg"
-  expect_in "$TMP/err" "calibrated.partial.cfg"
-  "$RELSIM" run "$TMP/i/calibrated.partial.cfg" -o "$TMP/ir" --no-plots -q
+  [ "$(cd "$TMP/i" && sha256sum series.csv manifest.cfg)" = "$before" ] ||
+    fail "an interrupted calibration changed the earlier folder"
+  ls -a "$TMP" | grep -q '\.tmp\.' && fail "temporary folders left behind: $(ls -a "$TMP")"
+  expect_in "$TMP/err" "i.partial/calibrated.partial.cfg"
+  "$RELSIM" run "$TMP/i.partial/calibrated.partial.cfg" -o "$TMP/ir" --no-plots -q
   expect_status 0 $? "run of the partial calibration"
+  "$RELSIM" calibrate params/baseline.cfg -o "$TMP/i" --starts 1 --max-iter 1 -q >"$TMP/out" 2>&1
+  expect_status 0 $? "a complete calibration after the interrupted one"
+  [ -e "$TMP/i.partial" ] && fail "the stale DIR.partial survived a complete calibration"
+  [ -s "$TMP/i/calibrated.cfg" ] || fail "no calibrated.cfg"
+  [ -e "$TMP/i/series.csv" ] && [ -e "$TMP/i/manifest.cfg" ] &&
+    fail "the run's manifest.cfg survived beside the calibration's files"
+  return 0
 }
 
 # --profile: after a short fit, profiles of two free parameters with the thesis scenario
