@@ -682,7 +682,7 @@ rs_status rs_calibrate(const rs_params *base, const rs_targets *ts, const rs_fre
   gsl_set_error_handler_off(); /* errors come back as return codes, never abort() */
   design(base, fs, opt, res->starts);
   shared sh = {opt, nstarts, 0, (double)INFINITY};
-  int threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
+  int threads = rs_threads(opt->threads, 0);
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
   for (int k = 0; k < nstarts; k++) {
     rs_error serr;

@@ -207,7 +207,7 @@ rs_status rs_calib_profiles(const rs_params *estimate, const rs_targets *ts, con
     order[k] = c;
   }
   gsl_set_error_handler_off(); /* once, before the threads (rs_calib_refit's requirement) */
-  int threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
+  int threads = rs_threads(opt->threads, 0);
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
   for (int c = 0; c < nch; c++) {
     chain *ch = &chains[order[c]];

@@ -267,7 +267,7 @@ rs_status rs_compare_band(rs_compare *c, const rs_band_options *opt, rs_error *e
             rs_calib_grid_point(bp[b].lower, bp[b].upper, g, opt->points);
       }
     int done = 0;
-    int threads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
+    int threads = rs_threads(opt->threads, ntask);
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
     for (int t = 0; t < ntask; t++) {
       run_refit(&est.fitted, &ts, &fs, &bp[tasks[t].param], opt, &tasks[t]);

@@ -210,6 +210,7 @@ rs_status rs_compare_run(rs_compare *c, int threads, rs_error *err) {
   if (!c || c->n < 1 || !c->sc)
     return rs_fail(err, RS_ERR_INPUT, "compare: no scenarios loaded (rs_compare_load)");
   int n = c->n;
+  c->threads = threads;
   rs_status *st = calloc((size_t)n, sizeof *st);
   rs_error *errs = calloc((size_t)n, sizeof *errs);
   if (!st || !errs) {
@@ -218,9 +219,7 @@ rs_status rs_compare_run(rs_compare *c, int threads, rs_error *err) {
     return rs_fail(err, RS_ERR_NOMEM, "compare: out of memory");
   }
 #ifdef _OPENMP
-  int nt = threads > 0 ? threads : omp_get_max_threads();
-  if (nt > n) nt = n;
-  if (nt < 1) nt = 1;
+  int nt = rs_threads(threads, n);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
 #else
   (void)threads;
@@ -1213,8 +1212,10 @@ static rs_status write_figures(const char *dir, const rs_compare *c, rs_plots_re
     }
   }
   rs_status st = rs_mkdir_p(plotdir, err);
+  int figure_threads = rs_threads(c->threads, NFIG); /* gnuplot processes at once */
+  (void)figure_threads;
 #ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) if (st == RS_OK)
+#pragma omp parallel for schedule(dynamic, 1) if (st == RS_OK) num_threads(figure_threads)
 #endif
   for (int f = 0; f < NFIG; f++) {
     if (st != RS_OK) continue;

@@ -145,7 +145,7 @@ rs_status rs_shapley(const rs_params *base, const rs_delta *d, int col, double y
   failure fail;
   memset(&fail, 0, sizeof fail);
   fail.st = RS_OK;
-  int nthreads = threads > 0 ? threads : omp_get_max_threads();
+  int nthreads = rs_threads(threads, 0);
   if ((uint32_t)nthreads > nmask) nthreads = (int)nmask;
 
 #pragma omp parallel num_threads(nthreads)

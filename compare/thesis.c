@@ -151,7 +151,7 @@ rs_status rs_compare_profile_thesis(rs_calib_profile *pr, int nprof, const char 
   for (int i = 0, t = 0; i < nprof; i++)
     for (int k = 0; k < pr[i].n; k++, t++) tp[2 * t] = i, tp[2 * t + 1] = k;
   int nomem = 0;
-  int nthreads = threads > 0 ? threads : omp_get_max_threads();
+  int nthreads = rs_threads(threads, 0);
 #pragma omp parallel num_threads(nthreads)
   {
     rs_error e;

@@ -166,6 +166,7 @@ static void put_panel(rs_buf *b, const panel_def *pl, const rs_plot_point *pts, 
 static void put_script(rs_buf *b, const panel_def *only, const rs_plot_point *pts, int npts);
 static rs_status check_series(const char *csv, rs_error *err);
 static int find_gnuplot(char *out, size_t n);
+static int fix_pdf_dates(const char *path);
 static void first_error_line(FILE *fp, char *out, size_t n);
 static int render(const char *gnuplot, const char *plotdir, const char *base, char *why,
                   size_t nwhy);
@@ -659,6 +660,10 @@ static int render(const char *gnuplot, const char *plotdir, const char *base, ch
       ok = 0;
       if (!msg[0]) rs_snprintf_fits(msg, sizeof msg, "no %s.%s was written", base, ext[i]);
     }
+  if (ok && fix_pdf_dates(tmp[1]) != 0) {
+    ok = 0;
+    rs_snprintf_fits(msg, sizeof msg, "cannot rewrite the date of %s.pdf", base);
+  }
   if (!ok) {
     if (!msg[0] && WIFEXITED(status))
       rs_snprintf_fits(msg, sizeof msg, "%s exited with status %d", gnuplot, WEXITSTATUS(status));
@@ -680,6 +685,43 @@ done:
   for (int i = 0; i < 2; i++) unlink(tmp[i]); /* no-op after a rename */
   unlink(hold);
   return made;
+}
+
+/* Cairo 1.16 writes the time of rendering into every PDF (/CreationDate (D:YYYYMMDDHHMMSS...)),
+ * so two identical runs would differ; overwrite the digits with a fixed date of the same length
+ * (the cross-reference offsets stay valid). Returns 0, or -1 when the file cannot be rewritten. */
+static int fix_pdf_dates(const char *path) {
+  FILE *fp = fopen(path, "r+b");
+  if (!fp) return -1;
+  char chunk[8192];
+  size_t n;
+  size_t len = 0;
+  char *data = NULL;
+  while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
+    char *grown = realloc(data, len + n);
+    if (!grown) {
+      free(data);
+      fclose(fp);
+      return -1;
+    }
+    data = grown;
+    memcpy(data + len, chunk, n);
+    len += n;
+  }
+  static const char *const keys[] = {"/CreationDate (D:", "/ModDate (D:"};
+  int rc = 0;
+  for (int k = 0; k < 2; k++) {
+    size_t kl = strlen(keys[k]);
+    for (size_t i = 0; i + kl + 14 <= len; i++) {
+      if (memcmp(data + i, keys[k], kl) != 0) continue;
+      memcpy(data + i + kl, "20000101000000", 14);
+      if (fseek(fp, (long)(i + kl), SEEK_SET) != 0 || fwrite(data + i + kl, 1, 14, fp) != 14)
+        rc = -1;
+    }
+  }
+  free(data);
+  if (fclose(fp) != 0) rc = -1;
+  return rc;
 }
 
 /* ---------------------------------------------------------------- exported functions */

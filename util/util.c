@@ -417,6 +417,22 @@ int rs_parse_double(const char *text, double *x) {
   return 1;
 }
 
+int rs_threads(int requested, int tasks) {
+  long online = sysconf(_SC_NPROCESSORS_ONLN);
+  if (online < 1) online = 1;
+  long n = requested;
+  if (n <= 0) {
+    const char *env = getenv("OMP_NUM_THREADS");
+    char *end = NULL;
+    n = env ? strtol(env, &end, 10) : 0;
+    if (!env || end == env || (*end != '\0' && *end != ',') || n <= 0) n = online;
+  }
+  if (n > 4 * online) n = 4 * online;
+  if (n > RS_THREADS_MAX) n = RS_THREADS_MAX;
+  if (tasks > 0 && n > tasks) n = tasks;
+  return n < 1 ? 1 : (int)n;
+}
+
 char *rs_text_printable(char *s) {
   for (char *c = s; *c; c++)
     if ((unsigned char)*c < 0x20 || *c == 0x7f) *c = '?';

@@ -99,6 +99,14 @@ int rs_csv_split(char *line, char **fields, int max);
 /* Parse the whole of text as a finite number (no trailing text, no inf or nan, no overflow):
  * 1 and *x set, or 0 and *x untouched. */
 int rs_parse_double(const char *text, double *x);
+/* The number of threads for a parallel region: requested when > 0, else OMP_NUM_THREADS when it
+ * is a positive integer, else the processors online; always capped at RS_THREADS_MAX and at
+ * four times the processors online (a huge OMP_NUM_THREADS would make libgomp fail), and at
+ * tasks when tasks > 0. Results never depend on it (every parallel loop of relsim writes to
+ * its own slot and reduces in a fixed order). */
+#define RS_THREADS_MAX 256
+int rs_threads(int requested, int tasks);
+
 /* Replace every control character of s (a line break in a file's name, say) by '?', in place,
  * so that text written into a comment line or a message stays on its line. Returns s. */
 char *rs_text_printable(char *s);
