@@ -257,7 +257,11 @@ void rs_model_prepare(rs_model *m, const rs_params *p) {
     for (int j = 0; j < tab->n; j++) m->cum[k][j] = table_primitive(tab, tab->t[j]);
     m->prim0[k] = table_primitive(tab, m->t0);
   }
-  /* Event edges strictly inside the span, sorted and distinct: the integrator stops at each. */
+  /* Event edges strictly inside the span, sorted and distinct: the integrator stops at each.
+   * Edges closer than RS_EDGE_GAP to each other or to the span's ends are one edge: the
+   * integrator cannot start a segment shorter than a few rounding errors of the year
+   * (CV_TOO_CLOSE), and a jump of the forcing that lasts less than a minute is nothing at the
+   * model's time scale. */
   double t1 = v[RS_P_SPAN_END];
   int n = 0;
   for (int i = 0; i < p->nevents; i++) {
@@ -265,12 +269,13 @@ void rs_model_prepare(rs_model *m, const rs_params *p) {
     if (!ev->enabled) continue;
     double e2[2] = {ev->start, ev->end};
     for (int k = 0; k < 2; k++)
-      if (isfinite(e2[k]) && e2[k] > m->t0 && e2[k] < t1) m->edges[n++] = e2[k];
+      if (isfinite(e2[k]) && e2[k] > m->t0 + RS_EDGE_GAP && e2[k] < t1 - RS_EDGE_GAP)
+        m->edges[n++] = e2[k];
   }
   qsort(m->edges, (size_t)n, sizeof m->edges[0], cmp_double);
   int w = 0;
   for (int i = 0; i < n; i++)
-    if (w == 0 || m->edges[i] > m->edges[w - 1]) m->edges[w++] = m->edges[i];
+    if (w == 0 || m->edges[i] > m->edges[w - 1] + RS_EDGE_GAP) m->edges[w++] = m->edges[i];
   m->nedges = w;
   m->seg_mid = m->t0;
 }

@@ -141,6 +141,12 @@ const char *rs_shape_name(int shape);
 int rs_shape_find(const char *name); /* shape or -1 */
 
 #define RS_EVENT_MAX 32
+/* Event years lie in [RS_EVENT_YEAR_MIN, RS_EVENT_YEAR_MAX]; a pulse, ramp or smooth pulse lasts
+ * at least RS_EVENT_MIN_LENGTH years; edges closer than RS_EDGE_GAP years are merged. */
+#define RS_EVENT_YEAR_MIN 1800.0
+#define RS_EVENT_YEAR_MAX 2400.0
+#define RS_EVENT_MIN_LENGTH 1e-4
+#define RS_EDGE_GAP 1e-6
 #define RS_NAME_MAX 32
 
 typedef struct rs_event {

@@ -345,6 +345,14 @@ static rs_status check_event(const rs_event *ev, rs_error *err) {
   if (!ci) return rs_fail(err, RS_ERR_INPUT, "event '%s': unknown channel", ev->name);
   if (!isfinite(ev->start))
     return rs_fail(err, RS_ERR_INPUT, "event '%s': start is not a finite year", ev->name);
+  if (ev->start < RS_EVENT_YEAR_MIN || ev->start > RS_EVENT_YEAR_MAX ||
+      (isfinite(ev->end) && (ev->end < RS_EVENT_YEAR_MIN || ev->end > RS_EVENT_YEAR_MAX)))
+  {
+    char end[40] = "";
+    if (isfinite(ev->end)) snprintf(end, sizeof end, ", end %g", ev->end);
+    return rs_fail(err, RS_ERR_INPUT, "event '%s': its years (start %g%s) must lie in [%g, %g]",
+                   ev->name, ev->start, end, RS_EVENT_YEAR_MIN, RS_EVENT_YEAR_MAX);
+  }
   if (ev->shape == RS_SHAPE_STEP) {
     if (!isnan(ev->end))
       return rs_fail(err, RS_ERR_INPUT,
@@ -353,6 +361,10 @@ static rs_status check_event(const rs_event *ev, rs_error *err) {
   } else if (!isfinite(ev->end) || !(ev->end > ev->start)) {
     return rs_fail(err, RS_ERR_INPUT, "event '%s': a %s needs end > start (start = %g, end = %g)",
                    ev->name, rs_shape_name(ev->shape), ev->start, ev->end);
+  } else if (ev->end - ev->start < RS_EVENT_MIN_LENGTH) {
+    return rs_fail(err, RS_ERR_INPUT,
+                   "event '%s': a %s must last at least %g years (start = %.17g, end = %.17g)",
+                   ev->name, rs_shape_name(ev->shape), RS_EVENT_MIN_LENGTH, ev->start, ev->end);
   }
   if (!isfinite(ev->magnitude) || ev->magnitude < ci->lower || ev->magnitude > ci->upper)
     return rs_fail(err, RS_ERR_INPUT,
