@@ -82,7 +82,16 @@ int rs_cli_load(const char *file, const char *const *sets, int nsets, double to,
     prov->scalar[RS_P_SPAN_END].file = RS_ORIGIN_SET;
     prov->scalar[RS_P_SPAN_END].line = 0;
   }
+  int validating = st == RS_OK;
   if (st == RS_OK) st = rs_params_validate(p, &err);
+  if (st != RS_OK && validating && (nsets > 0 || isfinite(to))) {
+    /* the file alone was valid (rs_params_load validates it), so the overrides caused this */
+    char b[32];
+    rs_cli_error("%s (after %s%s%s%s%s)", err.msg, nsets > 0 ? "the --set options" : "",
+                 nsets > 0 && isfinite(to) ? " and " : "", isfinite(to) ? "--to " : "",
+                 isfinite(to) ? rs_format_number(to, b) : "", file ? "" : " on the defaults");
+    return rs_exit_code(st);
+  }
   if (st != RS_OK) {
     rs_cli_error("%s", err.msg);
     /* An unreadable parameter file is bad input too, not a failed run. */

@@ -22,6 +22,7 @@
 #define _XOPEN_SOURCE 700 /* realpath, stat */
 
 #include <errno.h>
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdbool.h>
@@ -888,12 +889,23 @@ done:
 
 /* ---------------------------------------------------------------- command-line overrides */
 
-/* Parse a whole string as a finite double. */
+/* Parse a whole string as a finite double, spaces around it allowed, as a file's value would
+ * be read: a subnormal number is a number (strtod flags its underflow with ERANGE). */
 static bool parse_number(const char *s, double *x) {
   char *end;
   errno = 0;
   *x = strtod(s, &end);
-  return end != s && *end == '\0' && errno != ERANGE && isfinite(*x);
+  if (end == s) return false;
+  while (*end == ' ' || *end == '\t') end++;
+  bool underflow = errno == ERANGE && fabs(*x) <= DBL_MIN;
+  return *end == '\0' && (errno != ERANGE || underflow) && isfinite(*x);
+}
+
+/* s without the spaces and tabs around it, into out of size n. */
+static void trim_copy(const char *s, size_t len, char *out, size_t n) {
+  while (len > 0 && (*s == ' ' || *s == '\t')) s++, len--;
+  while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t')) len--;
+  snprintf(out, n, "%.*s", (int)len, s);
 }
 
 /* event.NAME.FIELD=value (spec is "NAME.FIELD"). */
@@ -993,8 +1005,15 @@ rs_status rs_params_set(rs_params *p, rs_provenance *prov, const char *assignmen
     return rs_fail(err, RS_ERR_INPUT, "%s: expected NAME=VALUE, e.g. tfp.lambda=0.05", where);
   if ((size_t)(eq - assignment) >= sizeof name)
     return rs_fail(err, RS_ERR_INPUT, "%s: name too long", where);
-  snprintf(name, sizeof name, "%.*s", (int)(eq - assignment), assignment);
-  const char *value = eq + 1;
+  /* spaces around the name and the value are allowed on both sides, as in a file */
+  trim_copy(assignment, (size_t)(eq - assignment), name, sizeof name);
+  char value_text[WORD_MAX];
+  if (strlen(eq + 1) >= sizeof value_text)
+    return rs_fail(err, RS_ERR_INPUT, "%s: value too long", where);
+  trim_copy(eq + 1, strlen(eq + 1), value_text, sizeof value_text);
+  const char *value = value_text;
+  if (!name[0] || !value[0])
+    return rs_fail(err, RS_ERR_INPUT, "%s: expected NAME=VALUE, e.g. tfp.lambda=0.05", where);
   if (strncmp(name, "event.", 6) == 0) return set_event(p, prov, where, name + 6, value, err);
   if (strncmp(name, "events.", 7) == 0) return set_event(p, prov, where, name + 7, value, err);
   int id = rs_param_find(name);
