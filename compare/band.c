@@ -270,6 +270,7 @@ rs_status rs_compare_band(rs_compare *c, const rs_band_options *opt, rs_error *e
     int threads = rs_threads(opt->threads, ntask);
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
     for (int t = 0; t < ntask; t++) {
+      if (opt->interrupt && *opt->interrupt) continue; /* the band is dropped: start no more */
       run_refit(&est.fitted, &ts, &fs, &bp[tasks[t].param], opt, &tasks[t]);
 #pragma omp critical(rs_band_progress)
       {
