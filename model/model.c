@@ -70,6 +70,9 @@
  * factor and an R erosion factor; G has an R P inflow (P >= 0) and G outflows. The RHS also
  * reports a stock outside its range as a recoverable failure so that the integrator retries. */
 #include <complex.h>
+#ifndef CMPLX /* glibc 2.36 defines CMPLX for GCC only; clang has the same builtin */
+#define CMPLX(x, y) __builtin_complex((double)(x), (double)(y))
+#endif
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

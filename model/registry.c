@@ -256,12 +256,12 @@ int rs_shape_find(const char *name) {
 static const rs_event event_defaults[] = {
     {"oil1", true, RS_SHAPE_PULSE, RS_CH_TFP, 1973.8, 1975.0, 0.02},
     {"oil2", true, RS_SHAPE_PULSE, RS_CH_TFP, 1979.0, 1980.0, 0.01},
-    {"plaza", true, RS_SHAPE_STEP, RS_CH_YEN, 1985.7, NAN, 0.03},
+    {"plaza", true, RS_SHAPE_STEP, RS_CH_YEN, 1985.7, (double)NAN, 0.03},
     {"bubble", true, RS_SHAPE_PULSE, RS_CH_BUBBLE, 1986.0, 1990.9, 1.0},
-    {"burst", true, RS_SHAPE_STEP, RS_CH_BURST, 1991.0, NAN, 0.01},
+    {"burst", true, RS_SHAPE_STEP, RS_CH_BURST, 1991.0, (double)NAN, 0.01},
     {"us_pressure", true, RS_SHAPE_PULSE, RS_CH_PRESSURE, 1989.0, 1996.0, 0.01},
     {"asian_crisis", true, RS_SHAPE_PULSE, RS_CH_CRISIS, 1997.5, 1998.9, 0.3},
-    {"slump", true, RS_SHAPE_STEP, RS_CH_TFP, 1991.0, NAN, 0.005},
+    {"slump", true, RS_SHAPE_STEP, RS_CH_TFP, 1991.0, (double)NAN, 0.005},
     {"st_basic_plan", true, RS_SHAPE_RAMP, RS_CH_PUBLIC_RD, 1996.0, 2001.0, 0.0012},
 };
 
@@ -346,8 +346,7 @@ static rs_status check_event(const rs_event *ev, rs_error *err) {
   if (!isfinite(ev->start))
     return rs_fail(err, RS_ERR_INPUT, "event '%s': start is not a finite year", ev->name);
   if (ev->start < RS_EVENT_YEAR_MIN || ev->start > RS_EVENT_YEAR_MAX ||
-      (isfinite(ev->end) && (ev->end < RS_EVENT_YEAR_MIN || ev->end > RS_EVENT_YEAR_MAX)))
-  {
+      (isfinite(ev->end) && (ev->end < RS_EVENT_YEAR_MIN || ev->end > RS_EVENT_YEAR_MAX))) {
     char end[40] = "";
     if (isfinite(ev->end)) snprintf(end, sizeof end, ", end %g", ev->end);
     return rs_fail(err, RS_ERR_INPUT, "event '%s': its years (start %g%s) must lie in [%g, %g]",

@@ -29,11 +29,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h> /* SIGKILL */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/prctl.h> /* PR_SET_PDEATHSIG (Linux) */
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -620,9 +622,14 @@ static int render(const char *gnuplot, const char *plotdir, const char *base, ch
   FILE *errf = tmpfile();
   int errfd = errf ? fileno(errf) : -1;
   int status = 0;
+  pid_t parent = getpid();
   pid_t pid = fork();
   if (pid == 0) {
-    /* child: only async-signal-safe calls until exec */
+    /* child: only async-signal-safe calls until exec. gnuplot dies with relsim (a kill -9 of
+     * relsim must not leave it writing into a folder the next run removes); the check after
+     * prctl closes the race with a parent that died before it. */
+    (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(126);
     int nul = open("/dev/null", O_RDWR);
     if (nul >= 0) {
       dup2(nul, 0);

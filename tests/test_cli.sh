@@ -78,7 +78,10 @@ baseline_run_writes_csv_manifest_and_plots() {
 baseline_matches_the_golden_series() {
   "$RELSIM" run params/calibrated.cfg -o "$TMP/base" --no-plots -q
   expect_status 0 $? "baseline run"
-  same_series tests/data/golden/baseline_series.csv "$TMP/base/series.csv" 1e-9 ||
+  # RELSIM_GOLDEN_REL: another compiler rounds differently, and the integrator's error control
+  # (rtol 1e-6) carries that to ~1e-7 (scripts/test.sh sets 1e-5 for the clang build)
+  same_series tests/data/golden/baseline_series.csv "$TMP/base/series.csv" \
+    "${RELSIM_GOLDEN_REL:-1e-9}" ||
     fail "series.csv differs from tests/data/golden/baseline_series.csv (if the change is" \
          "deliberate, regenerate it with scripts/regenerate-golden.sh and say why in the commit)"
 }

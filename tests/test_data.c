@@ -170,7 +170,7 @@ static void check_series(const char *path, double (*expect)(double year), double
   CHECK(t.nrows > 0);
   int cy = col(&t, "year"), cv = col(&t, "value");
   for (int i = 0; i < t.nrows && cy >= 0 && cv >= 0; i++) {
-    double y, v;
+    double y = 0.0, v = 0.0;
     CHECK(rs_parse_double(t.text[i][cy], &y) && rs_parse_double(t.text[i][cv], &v));
     double want = round_to(expect(y), unit);
     if (fabs(v - want) > 1e-12) fprintf(stderr, "  %s %g: %.10g, want %.10g\n", path, y, v, want);

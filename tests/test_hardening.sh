@@ -139,17 +139,26 @@ a_full_disk_leaves_the_earlier_folder_or_nothing() {
   return 0
 }
 
-# An unwritable parent folder: exit 1 with a message naming it (skipped as root, who may write
-# anywhere).
+# An unwritable folder (a read-only tmpfs as root, who may write anywhere else; chmod 0555
+# otherwise): exit 1 with a message naming it, and nothing written.
 an_unwritable_folder_is_a_clear_error() {
+  mkdir -p "$TMP/ro"
+  local mounted=0
   if [ "$(id -u)" -eq 0 ]; then
-    echo "skip: root writes into read-only folders"
-    return 0
+    if ! mount -t tmpfs -o ro,size=64k tmpfs "$TMP/ro" 2>/dev/null; then
+      echo "skip: root cannot mount a read-only tmpfs here"
+      return 0
+    fi
+    mounted=1
+  else
+    chmod 0555 "$TMP/ro"
   fi
-  mkdir -p "$TMP/ro" && chmod 0555 "$TMP/ro"
   "$RELSIM" run params/calibrated.cfg -q -o "$TMP/ro/D" 2>"$TMP/err"
   expect_status 1 $? "an unwritable folder"
   expect_in "$TMP/err" "$TMP/ro"
+  [ -z "$(ls -A "$TMP/ro")" ] || fail "something was written: $(ls -A "$TMP/ro")"
+  [ "$mounted" = 1 ] && umount "$TMP/ro"
+  return 0
 }
 
 # SIGINT or SIGTERM during compare --band (the long re-calibrations) exits 130 and leaves the
@@ -173,36 +182,60 @@ compare_interrupted_leaves_the_earlier_folder_whole() {
   return 0
 }
 
-# kill -9 at random moments of calibrate and compare --band into a folder holding earlier
-# results: each time the folder is the complete old one or a complete new one.
-# RELSIM_KILL_TRIALS sets the number of trials of each command (default 6; the README's
-# 60-trial run uses scripts/kill-trials.sh).
-kill_at_random_leaves_an_old_or_a_new_folder() {
-  local n=${RELSIM_KILL_TRIALS:-6}
-  local old=0 new=0 mixed=0 t
-  "$RELSIM" calibrate params/baseline.cfg --starts 1 --max-iter 2 -q -o "$TMP/cal" >/dev/null 2>&1
-  local cal_old
-  cal_old=$(tree_sums "$TMP/cal")
+# kill -9 at random moments of a command writing into a folder that holds its earlier results:
+# each time the folder is the complete old one or a complete new one (checked by is_complete),
+# never a mix. Prints the counts.
+kill_trials() { # kill_trials N DIR IS_COMPLETE COMMAND...
+  local n=$1 dir=$2 complete=$3 t old=0 new=0 mixed=0
+  shift 3
+  local t0 t1 sums
+  t0=$(date +%s.%N)
+  "$@" >/dev/null 2>&1
+  t1=$(date +%s.%N)
+  sums=$(tree_sums "$dir")
   for t in $(seq 1 "$n"); do
-    "$RELSIM" calibrate params/baseline.cfg --starts 2 --max-iter 4 -q -o "$TMP/cal" \
-      >/dev/null 2>&1 &
+    "$@" >/dev/null 2>&1 &
     local pid=$!
-    sleep "$(awk -v s="$t" 'BEGIN { srand(s); printf "%.2f", 0.2 + 2.5 * rand() }')"
+    # a moment anywhere in the command's life, its last phase (writing the folder) included
+    sleep "$(awk -v s="$t$n" -v d="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
+      'BEGIN { srand(s); printf "%.3f", 0.02 + 1.1 * d * rand() }')"
     kill -9 "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
-    if [ "$(tree_sums "$TMP/cal")" = "$cal_old" ]; then
+    if [ "$(tree_sums "$dir")" = "$sums" ]; then
       old=$((old + 1))
-    elif [ -s "$TMP/cal/fit.md" ] && [ -s "$TMP/cal/calibrated.cfg" ] && [ -s "$TMP/cal/fit.csv" ] &&
-      [ -s "$TMP/cal/series.csv" ] && [ -e "$TMP/cal/.relsim-output" ]; then
+    elif "$complete" "$dir"; then
       new=$((new + 1))
-      cal_old=$(tree_sums "$TMP/cal")
+      sums=$(tree_sums "$dir")
     else
       mixed=$((mixed + 1))
-      ls -la "$TMP/cal" >&2
+      ls -la "$dir" >&2
     fi
   done
-  echo "calibrate: $n kills, $old old folders, $new new, $mixed mixed"
-  [ "$mixed" -eq 0 ] || fail "$mixed of $n kills of calibrate left a mixed folder"
+  echo "$(basename "$dir"): $n kills, $old old folders, $new new, $mixed mixed"
+  [ "$mixed" -eq 0 ] || fail "$mixed of $n kills left a mixed folder in $dir"
+  # a kill leaves the temporary folder; the next complete run removes it
+  "$@" >/dev/null 2>&1
+  "$complete" "$dir" || fail "the run after the kills did not complete"
+}
+calibration_complete() {
+  [ -s "$1/fit.md" ] && [ -s "$1/calibrated.cfg" ] && [ -s "$1/fit.csv" ] &&
+    [ -s "$1/series.csv" ] && [ -e "$1/.relsim-output" ] && [ -z "$(find "$1" -name '*.tmp.*')" ]
+}
+comparison_complete() {
+  [ -s "$1/compare.md" ] && [ -s "$1/compare.csv" ] && [ -e "$1/.relsim-output" ] &&
+    grep -q band "$1/compare.csv" && [ -z "$(find "$1" -name '*.tmp.*')" ]
+}
+
+# RELSIM_KILL_TRIALS kills of each of calibrate and compare --band (default 4; scripts/kill-
+# trials.sh runs 30 of each and reports the counts).
+kill_at_random_leaves_an_old_or_a_new_folder() {
+  local n=${RELSIM_KILL_TRIALS:-4}
+  kill_trials "$n" "$TMP/cal" calibration_complete \
+    "$RELSIM" calibrate params/baseline.cfg --starts 2 --max-iter 3 -q -o "$TMP/cal"
+  kill_trials "$n" "$TMP/cmp" comparison_complete \
+    "$RELSIM" compare params/calibrated.cfg params/scenarios/no_regionalization.cfg --band \
+    --band-params ties.kappa_e --band-points 2 -q -o "$TMP/cmp"
+  no_temporaries "$TMP"
   return 0
 }
 

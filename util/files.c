@@ -115,18 +115,28 @@ long rs_input_getline(FILE *fp, char **line, size_t *cap, const char *path, int 
 
 /* ---------------------------------------------------------------- removing trees */
 
+/* Remove one entry; a failure does not stop the walk (the rest is removed all the same, and
+ * rs_remove_tree tries again). */
 static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw) {
   (void)sb;
   (void)ftw;
-  int rc = (flag == FTW_DP) ? rmdir(path) : unlink(path);
-  return (rc != 0 && errno != ENOENT) ? -1 : 0;
+  if (flag == FTW_DP)
+    (void)rmdir(path);
+  else
+    (void)unlink(path);
+  return 0;
 }
 
 int rs_remove_tree(const char *path) {
   struct stat sb;
-  if (lstat(path, &sb) != 0) return errno == ENOENT ? 0 : -1;
-  if (!S_ISDIR(sb.st_mode)) return unlink(path) == 0 || errno == ENOENT ? 0 : -1;
-  return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+  for (int attempt = 0; attempt < 3; attempt++) {
+    if (lstat(path, &sb) != 0) return errno == ENOENT ? 0 : -1;
+    if (!S_ISDIR(sb.st_mode)) return unlink(path) == 0 || errno == ENOENT ? 0 : -1;
+    /* a file created during the walk (by a process still writing there) makes the folder's
+     * rmdir fail: walk again */
+    (void)nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+  }
+  return lstat(path, &sb) == 0 ? -1 : 0;
 }
 
 /* ---------------------------------------------------------------- output folders */
