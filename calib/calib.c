@@ -348,6 +348,8 @@ static rs_status run_start(const rs_params *base, const rs_targets *ts, const rs
   lopt.progress_ctx = &sc;
   rs_lsq_result lr;
   rs_error lerr;
+  lerr.msg[0] = '\0';
+  pb.err.msg[0] = '\0';
   /* The solver's own errors (sizes, bounds, memory) leave the start failed (status 3). */
   if (rs_lsq_solve(n, pb.m, lo, hi, lsq_residuals, &pb, &lopt, out->x, &lr, &lerr) == RS_OK ||
       isfinite(lr.cost)) {
@@ -357,6 +359,8 @@ static rs_status run_start(const rs_params *base, const rs_targets *ts, const rs
     out->left_bound = lr.left_bound;
   }
   out->runs = pb.runs;
+  /* a start that never got a finite cost keeps the model's (or the solver's) reason */
+  if (!isfinite(out->cost)) *err = pb.err.msg[0] ? pb.err : lerr;
   problem_free(&pb);
   return RS_OK;
 }
@@ -683,11 +687,12 @@ rs_status rs_calibrate(const rs_params *base, const rs_targets *ts, const rs_fre
   design(base, fs, opt, res->starts);
   shared sh = {opt, nstarts, 0, (double)INFINITY};
   int threads = rs_threads(opt->threads, 0);
+  rs_error *serrs = calloc((size_t)nstarts, sizeof *serrs);
+  if (!serrs) return rs_fail(err, RS_ERR_NOMEM, "calibration: out of memory");
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
   for (int k = 0; k < nstarts; k++) {
-    rs_error serr;
     /* A start without a workspace is a failed start (status 3), like any other. */
-    (void)run_start(base, ts, fs, &sh, k, &res->starts[k], &serr);
+    (void)run_start(base, ts, fs, &sh, k, &res->starts[k], &serrs[k]);
 #pragma omp critical(rs_calib_progress)
     {
       sh.done++;
@@ -704,10 +709,14 @@ rs_status rs_calibrate(const rs_params *base, const rs_targets *ts, const rs_fre
         (res->best < 0 || res->starts[k].cost < res->starts[res->best].cost))
       res->best = k;
   }
-  if (res->best < 0)
-    return rs_fail(err, RS_ERR_RUN,
-                   "calibration: every start failed (the model could not be run "
-                   "at any starting point; check the base scenario)");
+  if (res->best < 0) {
+    /* the first start's own reason (a target the run cannot evaluate, a model failure) */
+    rs_status st = rs_fail(err, RS_ERR_RUN, "calibration: every start failed; the first: %.1200s",
+                           serrs[0].msg[0] ? serrs[0].msg : "no reason given");
+    free(serrs);
+    return st;
+  }
+  free(serrs);
   memcpy(res->x, res->starts[res->best].x, sizeof(double) * (size_t)fs->n);
   return describe(base, ts, fs, opt, res, err);
 }

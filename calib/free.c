@@ -69,6 +69,11 @@ static rs_status read_entry(const char *path, config_setting_t *entry, const rs_
     return rs_fail(err, RS_ERR_INPUT, "%s:%d: each free parameter needs name = \"group.name\"",
                    path, line);
   if (rs_pref_parse(base, name, &fp->ref) != 0) {
+    if (rs_param_find(name) >= 0) /* it exists: a choice or an integer, not a real number */
+      return rs_fail(err, RS_ERR_INPUT,
+                     "%s:%d: '%s' is a choice or an integer setting, which a calibration cannot "
+                     "vary (free parameters are real-valued parameters and event magnitudes)",
+                     path, line, name);
     const char *s = suggest(name);
     return rs_fail(err, RS_ERR_INPUT,
                    "%s:%d: '%s' is not a real-valued parameter or event magnitude%s%s%s", path,

@@ -707,6 +707,11 @@ static rs_status read_entry(const load_ctx *c, const config_setting_t *es, int i
     if (!(t->weight >= 0.0))
       return field_fail(&e, F_WEIGHT, "must not be negative, found %s",
                         rs_format_number(t->weight, b1));
+    /* a weight is a count of figures: beyond a million the cost overflows long before the
+     * figure could matter more */
+    if (t->weight > 1e6)
+      return field_fail(&e, F_WEIGHT, "must be at most 1e6, found %s",
+                        rs_format_number(t->weight, b1));
   }
 
   /* the data of a series, relative to the target file */

@@ -14,6 +14,7 @@ foreach(t a_failed_run_leaves_the_earlier_folder_whole
           a_newline_in_a_file_name_keeps_the_manifest_loadable
           events_are_validated_and_close_edges_merged
           set_values_parse_like_file_values
+          calibration_errors_say_why
           outputs_are_byte_identical_and_threads_capped)
   add_test(NAME hard_${t} COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/test_hardening.sh ${t}
            WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})

@@ -397,6 +397,35 @@ set_values_parse_like_file_values() {
   return 0
 }
 
+# Calibration input errors say why: a choice setting in a free set (not "did you mean" the same
+# name), a point target off the output grid (the first start's own reason, not "check the base
+# scenario"), a weight that would overflow the cost.
+calibration_errors_say_why() {
+  printf 'free = ( { name = "solver.method"; } );\n' >"$TMP/f.cfg"
+  "$RELSIM" calibrate params/baseline.cfg --free "$TMP/f.cfg" --starts 1 -q -o "$TMP/c" 2>"$TMP/err"
+  expect_status 2 $? "solver.method as a free parameter"
+  expect_in "$TMP/err" "a choice or an integer setting"
+  grep -q "did you mean 'solver.method'" "$TMP/err" && fail "suggested the same name"
+  printf 'free = ( { name = "tfp.lambda"; }, { name = "investment.s0"; } );\n' >"$TMP/f2.cfg"
+  local year weight
+  for year in 1970.5 1970; do
+    for weight in 1.0 1e308; do
+      printf 'origin = "paper";\ntargets = ( { id = "a"; section = "2"; quote = "q"; paper_value = "35 %%";\n  kind = "point"; indicator = "s"; year = %s; value = 0.35; scale = 0.02; weight = %s; } );\n' \
+        "$year" "$weight" >"$TMP/t.cfg"
+      "$RELSIM" calibrate params/baseline.cfg --targets "$TMP/t.cfg" --free "$TMP/f2.cfg" \
+        --starts 1 -q -o "$TMP/c" 2>"$TMP/err"
+      case "$year/$weight" in
+        1970.5/1.0) expect_status 1 $? "a point target off the grid"
+          expect_in "$TMP/err" "is not on the output grid" ;;
+        */1e308) expect_status 2 $? "weight 1e308"
+          expect_in "$TMP/err" "must be at most 1e6" ;;
+        *) expect_status 0 $? "a point target on the grid" ;;
+      esac
+    done
+  done
+  return 0
+}
+
 # ---- determinism -----------------------------------------------------------------------------
 
 # Two identical runs give byte-identical folders, PDFs included (cairo's creation date fixed);
