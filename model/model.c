@@ -69,6 +69,7 @@
  * positive inflows; s, rd_b, e relax towards non-negative targets; R has a (1-R) building
  * factor and an R erosion factor; G has an R P inflow (P >= 0) and G outflows. The RHS also
  * reports a stock outside its range as a recoverable failure so that the integrator retries. */
+#include <assert.h>
 #include <complex.h>
 #ifndef CMPLX /* glibc 2.36 defines CMPLX for GCC only; clang has the same builtin */
 #define CMPLX(x, y) __builtin_complex((double)(x), (double)(y))
@@ -245,7 +246,28 @@ static int cmp_double(const void *x, const void *y) {
   return (a > b) - (a < b);
 }
 
+/* The preconditions rs_params_validate establishes and the model relies on (tables bisected as
+ * sorted, events indexed into fixed arrays, a span to integrate). Debug and sanitizer builds
+ * check them; a release build trusts the validation. */
+static void assert_validated(const rs_params *p) {
+  assert(p->nevents >= 0 && p->nevents <= RS_EVENT_MAX);
+  assert(p->v[RS_P_SPAN_END] > p->v[RS_P_SPAN_START]);
+  for (int k = 0; k < RS_NTABLE; k++) {
+    const rs_table *tab = &p->tables[k];
+    assert(tab->n >= 1 && tab->n <= RS_TABLE_MAX);
+    for (int j = 1; j < tab->n; j++) assert(tab->t[j] > tab->t[j - 1]);
+  }
+  for (int i = 0; i < p->nevents; i++) {
+    const rs_event *ev = &p->events[i];
+    assert(isfinite(ev->start) && isfinite(ev->magnitude));
+    assert(ev->shape == RS_SHAPE_STEP || ev->end - ev->start >= RS_EVENT_MIN_LENGTH);
+    (void)ev;
+  }
+  (void)p;
+}
+
 void rs_model_prepare(rs_model *m, const rs_params *p) {
+  assert_validated(p);
   memset(m, 0, sizeof *m);
   m->p = *p;
   const double *v = p->v;
@@ -280,6 +302,7 @@ void rs_model_prepare(rs_model *m, const rs_params *p) {
   for (int i = 0; i < n; i++)
     if (w == 0 || m->edges[i] > m->edges[w - 1] + RS_EDGE_GAP) m->edges[w++] = m->edges[i];
   m->nedges = w;
+  for (int i = 1; i < w; i++) assert(m->edges[i] > m->edges[i - 1] + RS_EDGE_GAP);
   m->seg_mid = m->t0;
 }
 
