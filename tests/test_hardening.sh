@@ -198,7 +198,7 @@ kill_trials() { # kill_trials N DIR IS_COMPLETE COMMAND...
     local pid=$!
     # a moment anywhere in the command's life, its last phase (writing the folder) included
     sleep "$(awk -v s="$t$n" -v d="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
-      'BEGIN { srand(s); printf "%.3f", 0.02 + 1.1 * d * rand() }')"
+      'BEGIN { srand(s); printf "%.3f", 0.02 + 1.6 * d * rand() }')"
     kill -9 "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
     if [ "$(tree_sums "$dir")" = "$sums" ]; then
