@@ -36,6 +36,7 @@ static const char ensemble_usage[] =
     "  -o, --out DIR       output directory\n"
     "  --to YEAR           end every run in YEAR\n"
     "  --threads T         OpenMP threads (default: all cores); results do not depend on T\n"
+    "  --params LIST       sample only these parameters of the free set (comma-separated)\n"
     "  --exact K           exact quantiles up to K members (default 1000), streaming beyond\n"
     "  -q, --quiet         no progress or summary\n"
     "\n"
@@ -73,7 +74,8 @@ static const char sens_usage[] =
     "  gdp_growth@1991:2000, a@2000; with a scenario the thesis, R@2001:TO and\n"
     "  gdp_growth@2001:TO, with TO = --to (default 2025).\n"
     "\n"
-    "Common options: --seed S (Morris trajectories, bootstrap), --threads T, -o DIR,\n"
+    "Common options: --params LIST (morris, sobol: only these of the free set),\n"
+    "  --seed S (Morris trajectories, bootstrap), --threads T, -o DIR,\n"
     "  --to YEAR, -q. --time LIST: indicators of the time-resolved indices (default\n"
     "  R,gdp_growth; 'none' for none). Results do not depend on the thread count, nor, under\n"
     "  mpirun, on the number of processes.\n"
@@ -190,6 +192,28 @@ static void defaults(sens_args *a) {
   a->to = (double)NAN;
 }
 
+/* --params LIST for the sampled analyses: keep only these parameters of the free set, in the
+ * free set's order. */
+static int restrict_free(const char *params, rs_free_set *fs) {
+  char list[4096];
+  snprintf(list, sizeof list, "%s", params);
+  int keep[RS_FREE_MAX] = {0};
+  for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
+    int k = 0;
+    while (k < fs->n && strcmp(fs->p[k].name, tok) != 0) k++;
+    if (k == fs->n) {
+      rs_cli_error("--params: '%s' is not in the free set %s", tok, fs->file);
+      return 2;
+    }
+    keep[k] = 1;
+  }
+  int n = 0;
+  for (int k = 0; k < fs->n; k++)
+    if (keep[k]) fs->p[n++] = fs->p[k];
+  fs->n = n;
+  return 0;
+}
+
 /* The scenario and the free set. */
 static int load(const sens_args *a, rs_params *p, rs_free_set *fs, int need_free) {
   rs_provenance *prov = malloc(sizeof *prov);
@@ -203,7 +227,7 @@ static int load(const sens_args *a, rs_params *p, rs_free_set *fs, int need_free
     rs_cli_error("%s", err.msg);
     return 2;
   }
-  return 0;
+  return a->params ? restrict_free(a->params, fs) : 0;
 }
 
 static void report_plots(const rs_plots_report *rep, const char *dir, int quiet) {

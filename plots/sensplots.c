@@ -218,7 +218,7 @@ rs_status rs_plots_heatmap(const char *plotdir, const char *name, const char *ti
                 ")\n  set bmargin 11\n  set lmargin 16\n  unset grid\n"
                 "  set xrange [-0.5:%d.5]\n  set yrange [%d.5:-0.5]\n"
                 "  set palette defined (0 \"white\", 1 \"#b3c9e8\", 2 \"#1f4e99\")\n"
-                "  set cbrange [0:*]\n"
+                "  set logscale cb\n  set cbrange [0.001:*]\n"
                 "  plot $m matrix with image notitle\n",
                 ncol - 1, nrow - 1);
   end(&b);

@@ -22,19 +22,7 @@ typedef struct wrap {
   const rs_sens_problem *pb;
 } wrap;
 
-static void *pws_alloc(void *ctx) {
-  const rs_sens_problem *pb = ((wrap *)ctx)->pb;
-  pws *w = calloc(1, sizeof *w);
-  if (!w) return NULL;
-  if (pb->ws_alloc && !(w->ws = pb->ws_alloc(pb->ctx))) {
-    free(w);
-    return NULL;
-  }
-  return w;
-}
-
-/* The problem's free needs the problem: kept in a file-level pointer would not be thread-safe,
- * so the workspace remembers it. */
+/* A thread's workspace remembers how to free the problem's part. */
 typedef struct pws_owned {
   pws w;
   void (*free_fn)(void *);
@@ -264,7 +252,6 @@ rs_status rs_sens_sobol(const rs_sens_problem *pb, const rs_sobol_options *opt, 
                     .threads = opt->threads,
                     .block = 64,
                     .progress = opt->progress};
-  (void)pws_alloc;
   rs_status st = rs_sens_run(&t, err);
   if (st == RS_OK && rs_sens_rank() == 0) {
     for (int o = 0; o < no; o++) {
