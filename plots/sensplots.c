@@ -111,7 +111,7 @@ rs_status rs_plots_bars_ci(const char *plotdir, const char *name, const char *ti
                 "  set boxwidth 0.9\n"
                 "  set xtics rotate by 40 right nomirror\n"
                 "  set bmargin 12\n"
-                "  set yrange [-0.05:*]\n"
+                "  set yrange [-0.1:1.1]\n"
                 "  set key top right opaque box\n"
                 "  plot $d using 2:3:4:xtic(1) lc rgb \"#6f98d0\" title ");
   rs_plots_quote(&b, key1);
@@ -128,15 +128,41 @@ rs_status rs_plots_morris(const char *plotdir, const char *name, const char *tit
   rs_buf b;
   rs_buf_init(&b);
   begin(&b, name, "Morris screening: mu* against sigma", 0);
-  /* the nlabel largest mu* get their names; the others are points only (no overlapping text) */
-  rs_buf_printf(&b, "# parameter mustar sigma labelled\n$d << EOD\n");
-  for (int i = 0; i < n; i++) {
-    int rank = 0;
-    for (int j = 0; j < n; j++) rank += mustar[j] > mustar[i] || (mustar[j] == mustar[i] && j < i);
+  /* The nlabel largest mu* get their names, the others are points only; a name that would run
+   * into one placed before it moves down below it (positions in data units, from the ranges). */
+  double xmax = 0, ymax = 0, ly[64];
+  int rank[64];
+  for (int i = 0; i < n && i < 64; i++) {
+    xmax = fmax(xmax, mustar[i]), ymax = fmax(ymax, sigma[i]);
+    rank[i] = 0;
+    for (int j = 0; j < n; j++)
+      rank[i] += mustar[j] > mustar[i] || (mustar[j] == mustar[i] && j < i);
+  }
+  if (!(xmax > 0)) xmax = 1;
+  if (!(ymax > 0)) ymax = 1;
+  for (int r = 0; r < nlabel && r < n; r++) {
+    int i = 0;
+    while (i < n && rank[i] != r) i++;
+    if (i >= n || i >= 64) break;
+    ly[i] = sigma[i];
+    for (int moved = 1, guard = 0; moved && guard < 32; guard++) {
+      moved = 0;
+      for (int j = 0; j < n && j < 64; j++)
+        if (rank[j] < r && fabs(mustar[j] - mustar[i]) < 0.22 * xmax &&
+            fabs(ly[j] - ly[i]) < 0.045 * ymax) {
+          ly[i] = ly[j] - 0.05 * ymax;
+          moved = 1;
+        }
+    }
+  }
+  rs_buf_printf(&b, "# parameter mustar sigma labelled label_y\n$d << EOD\n");
+  for (int i = 0; i < n && i < 64; i++) {
     rs_plots_quote(&b, labels[i]);
     put_num(&b, mustar[i]);
     put_num(&b, sigma[i]);
-    rs_buf_printf(&b, " %d\n", rank < nlabel);
+    rs_buf_printf(&b, " %d", rank[i] < nlabel);
+    put_num(&b, rank[i] < nlabel ? ly[i] : (double)NAN);
+    rs_buf_printf(&b, "\n");
   }
   rs_buf_printf(&b, "EOD\n");
   terminals(&b, 0);
@@ -150,9 +176,11 @@ rs_status rs_plots_morris(const char *plotdir, const char *name, const char *tit
       &b,
       "  set xrange [0:*]\n  set yrange [0:*]\n  set offsets graph 0, graph 0.25, graph 0.1, 0\n"
       "  set key top left\n"
-      "  plot $d using 2:3 with points pt 7 ps 1.2 lc rgb \"#1f4e99\" title \"parameter\", \\\n"
-      "       $d using 2:($4 > 0 ? $3 : NaN):1 with labels left offset 0.8,0.4 "
+      "  plot $d using 2:3 with points pt 7 ps 1.2 lc rgb \"#1f4e99\" title \"a parameter\", \\\n"
+      "       $d using 2:($4 > 0 ? $5 : NaN):1 with labels left offset 0.8,0.3 "
       "font \",11\" notitle, \\\n"
+      "       $d using 2:3:(0):($4 > 0 && $5 != $3 ? $5 - $3 : NaN) with vectors nohead lc rgb "
+      "\"#999999\" notitle, \\\n"
       "       x with lines dt 2 lc rgb \"#888888\" title \"sigma = mu*\"\n");
   end(&b);
   return render(plotdir, name, &b, rep, err);
