@@ -62,7 +62,7 @@ static const char sens_usage[] =
     "  bounds) on each output, N trajectories (default 20) of P + 1 runs. morris.csv,\n"
     "  morris.md, plots/morris_OUTPUT (mu* against sigma). Default DIR out/sensitivity/morris.\n"
     "sobol: first-order and total Sobol indices with bootstrap intervals and the estimates at\n"
-    "  N/2 (convergence), N base rows (default 512; N (P + 2) runs, twice with a scenario) on a\n"
+    "  N/2 (convergence), N base rows (default 1024; N (P + 2) runs, twice with a scenario) on a\n"
     "  Sobol sequence; time-resolved indices of the indicators in --time. sobol.csv,\n"
     "  sobol_time.csv, sobol.md, plots/sobol_OUTPUT, plots/sobol_time_IND. Default DIR\n"
     "  out/sensitivity/sobol.\n"

@@ -100,11 +100,12 @@ rs_status rs_plots_bars_ci(const char *plotdir, const char *name, const char *ti
 rs_status rs_plots_morris(const char *plotdir, const char *name, const char *title,
                           const char *units, int n, const char *const *labels, const double *mustar,
                           const double *sigma, int nlabel, rs_plots_report *rep, rs_error *err);
-/* nlines lines over nrows times: v[k * nrows + i] is line k at year[i]. */
+/* nlines lines over nrows times: v[k * nrows + i] is line k at year[i]; the y axis from ymin
+ * to ymax (NAN: automatic). */
 rs_status rs_plots_lines(const char *plotdir, const char *name, const char *title,
                          const char *ylabel, int nrows, const double *year, int nlines,
-                         const char *const *keys, const double *v, rs_plots_report *rep,
-                         rs_error *err);
+                         const char *const *keys, const double *v, double ymin, double ymax,
+                         rs_plots_report *rep, rs_error *err);
 /* A heat map of v (nrow x ncol, row-major) with labelled rows and columns. */
 rs_status rs_plots_heatmap(const char *plotdir, const char *name, const char *title,
                            const char *cblabel, int nrow, const char *const *rowlab, int ncol,

@@ -188,8 +188,8 @@ rs_status rs_plots_morris(const char *plotdir, const char *name, const char *tit
 
 rs_status rs_plots_lines(const char *plotdir, const char *name, const char *title,
                          const char *ylabel, int nrows, const double *year, int nlines,
-                         const char *const *keys, const double *v, rs_plots_report *rep,
-                         rs_error *err) {
+                         const char *const *keys, const double *v, double ymin, double ymax,
+                         rs_plots_report *rep, rs_error *err) {
   rs_buf b;
   rs_buf_init(&b);
   begin(&b, name, "lines over time", 0);
@@ -203,6 +203,8 @@ rs_status rs_plots_lines(const char *plotdir, const char *name, const char *titl
   terminals(&b, 0);
   set_title(&b, "title", title);
   set_title(&b, "ylabel", ylabel);
+  if (nrows > 1) rs_buf_printf(&b, "  set xrange [%.9g:%.9g]\n", year[0], year[nrows - 1]);
+  if (isfinite(ymin) && isfinite(ymax)) rs_buf_printf(&b, "  set yrange [%.9g:%.9g]\n", ymin, ymax);
   rs_buf_printf(&b,
                 "  set xlabel \"year\"\n  set key outside right top\n  set rmargin 28\n  plot ");
   for (int k = 0; k < nlines; k++) {

@@ -177,7 +177,7 @@ static rs_status write_figures(const char *dir, const rs_series *ser, const doub
              strcmp(inf->name, "R") == 0 ? "R_relational" : inf->name);
     snprintf(title, sizeof title, "%s (%s): the six largest sensitivities", inf->label, inf->name);
     st = rs_plots_lines(plotdir, name, title, "(dy/dp)(p/y), relative change per relative change",
-                        nrows, ser->year, nl, keys, v, rep, err);
+                        nrows, ser->year, nl, keys, v, (double)NAN, (double)NAN, rep, err);
   }
   free(m);
   free(v);

@@ -243,25 +243,51 @@ rs_status rs_sens_write_sobol(const char *dir, const rs_sens_model *m, const rs_
                 : rs_write_file(path, b.data, err);
   rs_buf_free(&b);
   if (st != RS_OK) return st;
-  /* time-resolved indices */
+  /* time-resolved indices; undefined where the output does not vary (its variance below 1e-9
+   * of its largest over the run: at the start, before a scenario changes anything, the
+   * indices are ratios of rounding errors) */
+  double *S1t = NULL, *STt = NULL;
+  if (m->ntind > 0) {
+    size_t nt = (size_t)m->ntind * (size_t)m->nrows * (size_t)d;
+    S1t = malloc(sizeof(double) * 2 * nt);
+    if (!S1t) return rs_fail(err, RS_ERR_NOMEM, "sobol: out of memory");
+    STt = S1t + nt;
+    for (int k = 0; k < m->ntind; k++) {
+      double vmax = 0;
+      for (int i = 0; i < m->nrows; i++) vmax = fmax(vmax, r->var[m->nout + k * m->nrows + i]);
+      for (int i = 0; i < m->nrows; i++) {
+        int o = m->nout + k * m->nrows + i;
+        int flat = !(r->var[o] > 1e-9 * vmax);
+        for (int j = 0; j < d; j++) {
+          S1t[(size_t)(k * m->nrows + i) * (size_t)d + (size_t)j] =
+              flat ? (double)NAN : r->S1[o * d + j];
+          STt[(size_t)(k * m->nrows + i) * (size_t)d + (size_t)j] =
+              flat ? (double)NAN : r->ST[o * d + j];
+        }
+      }
+    }
+  }
   if (m->ntind > 0) {
     rs_buf_init(&b);
     rs_buf_printf(&b, "indicator,year,parameter,S1,ST\n");
     for (int k = 0; k < m->ntind; k++)
       for (int i = 0; i < m->nrows; i++)
         for (int j = 0; j < d; j++) {
-          int o = m->nout + k * m->nrows + i;
+          size_t o = (size_t)(k * m->nrows + i) * (size_t)d + (size_t)j;
           rs_buf_printf(&b, "%s,%g,%s", rs_indicator_info_get(m->tind[k])->name, m->year[i],
                         names[j]);
-          csv_num(&b, r->S1[o * d + j]);
-          csv_num(&b, r->ST[o * d + j]);
+          csv_num(&b, S1t[o]);
+          csv_num(&b, STt[o]);
           rs_buf_printf(&b, "\n");
         }
     snprintf(path, sizeof path, "%s/sobol_time.csv", dir);
     st = b.failed ? rs_fail(err, RS_ERR_NOMEM, "sobol_time.csv: out of memory")
                   : rs_write_file(path, b.data, err);
     rs_buf_free(&b);
-    if (st != RS_OK) return st;
+    if (st != RS_OK) {
+      free(S1t);
+      return st;
+    }
   }
   /* the report */
   rs_buf_init(&b);
@@ -309,7 +335,10 @@ rs_status rs_sens_write_sobol(const char *dir, const rs_sens_model *m, const rs_
   st = b.failed ? rs_fail(err, RS_ERR_NOMEM, "sobol.md: out of memory")
                 : rs_write_file(path, b.data, err);
   rs_buf_free(&b);
-  if (st != RS_OK) return st;
+  if (st != RS_OK) {
+    free(S1t);
+    return st;
+  }
   /* figures */
   snprintf(plotdir, sizeof plotdir, "%s/plots", dir);
   for (int o = 0; st == RS_OK && o < m->nout; o++) {
@@ -330,7 +359,7 @@ rs_status rs_sens_write_sobol(const char *dir, const rs_sens_model *m, const rs_
       avg[j] = 0;
       int cnt = 0;
       for (int i = 0; i < m->nrows; i++) {
-        double v = r->ST[(m->nout + k * m->nrows + i) * d + j];
+        double v = STt[(size_t)(k * m->nrows + i) * (size_t)d + (size_t)j];
         if (isfinite(v)) avg[j] += v, cnt++;
       }
       avg[j] = cnt ? avg[j] / cnt : 0;
@@ -344,12 +373,15 @@ rs_status rs_sens_write_sobol(const char *dir, const rs_sens_model *m, const rs_
           idx[j] = t;
         }
     double *v = malloc(sizeof(double) * (size_t)nl * (size_t)m->nrows);
-    if (!v) return rs_fail(err, RS_ERR_NOMEM, "sobol: out of memory");
+    if (!v) {
+      free(S1t);
+      return rs_fail(err, RS_ERR_NOMEM, "sobol: out of memory");
+    }
     const char *keys[6];
     for (int l = 0; l < nl; l++) {
       keys[l] = names[idx[l]];
       for (int i = 0; i < m->nrows; i++)
-        v[l * m->nrows + i] = r->ST[(m->nout + k * m->nrows + i) * d + idx[l]];
+        v[l * m->nrows + i] = STt[(size_t)(k * m->nrows + i) * (size_t)d + (size_t)idx[l]];
     }
     const char *iname = rs_indicator_info_get(m->tind[k])->name;
     char name[80], title[256];
@@ -357,9 +389,10 @@ rs_status rs_sens_write_sobol(const char *dir, const rs_sens_model *m, const rs_
     snprintf(title, sizeof title, "Total Sobol indices of %s%s over time (six largest)", iname,
              m->has_scenario ? " (scenario minus run)" : "");
     st = rs_plots_lines(plotdir, name, title, "total index ST (share of variance)", m->nrows,
-                        m->year, nl, keys, v, rep, err);
+                        m->year, nl, keys, v, -0.05, 1.1, rep, err);
     free(v);
   }
+  free(S1t);
   return st;
 }
 
