@@ -3,7 +3,8 @@
  * modelling, sensitivity and Monte Carlo analysis in R using package FME", J. Stat. Softw. 33),
  * here exact: CVODES forward sensitivities with complex-step right-hand sides (sim/), the
  * machinery of the calibration's Jacobian. With the norms L1 = sum |S| / n and
- * L2 = sqrt(sum S^2 / n) per indicator and parameter (FME's summary), a ranking. */
+ * L2 = sqrt(sum S^2 / n) per indicator and parameter (mean absolute value and root mean square over
+ * time), a ranking. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

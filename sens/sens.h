@@ -291,7 +291,7 @@ rs_status rs_sens_local(const rs_params *p, const rs_pref *refs, int np, rs_seri
                         double *s, double *raw, rs_error *err);
 
 /* Run rs_sens_local and write dir/sensitivity.csv (year, indicator, parameter, value),
- * ranking.csv (indicator, parameter, L1, L2, rank by L2: FME's norms, L1 = sum |S| / n,
+ * ranking.csv (indicator, parameter, L1, L2, rank by L2: L1 = sum |S| / n,
  * L2 = sqrt(sum S^2 / n), over the output times where S is defined), sensitivity.md and plots/
  * (a heat map of L2 over indicators and parameters; per key indicator the sensitivity
  * functions of its six largest parameters over time). */
