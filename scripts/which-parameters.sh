@@ -26,11 +26,14 @@ used=$(sed -n 's/.*base rows of a Sobol sequence.*, \([0-9]*\) used\..*/\1/p' "$
 section=$(awk -F, -v N="$N" -v used="$used" -v cmd="$cmd" -v flags="$flags" -v stats="$stats" '
   BEGIN { n = split(flags, fl, "\n"); for (i = 1; i <= n; i++) { split(fl[i], kv, "\t"); flag[kv[1]] = kv[2] }
           n = split(stats, sl, "\n"); for (i = 1; i <= n; i++) { split(sl[i], kv, "\t"); stat[kv[1]] = kv[2] } }
+  function stat_of(o, what,   t) { t = stat[o]; if (what == "mean") { sub(/,.*/, "", t); return t } sub(/.*variance /, "", t); return t + 0 }
   NR == 1 { next }
   { o = ($1 ~ /^dR_/) ? 1 : 2; p = $2
     if (!(p in seen)) { seen[p] = 1; order[++np] = p }
     ST[o, p] = $6; lo[o, p] = $7; hi[o, p] = $8; S1[o, p] = $3; sumS1[o] += $3; name[o] = $1 }
   END {
+    mean[1] = stat_of(name[1], "mean"); var[1] = stat_of(name[1], "var")
+    mean[2] = stat_of(name[2], "mean"); var[2] = stat_of(name[2], "var")
     # rank by the larger of the two total indices
     for (i = 1; i <= np; i++) { p = order[i]; key[p] = ST[1, p] > ST[2, p] ? ST[1, p] : ST[2, p] }
     for (i = 1; i <= np; i++) for (j = i + 1; j <= np; j++)
@@ -49,11 +52,12 @@ section=$(awk -F, -v N="$N" -v used="$used" -v cmd="$cmd" -v flags="$flags" -v s
     printf "\nThe first-order indices add up to %.2f for ΔR and %.2f for Δ GDP growth", sumS1[1], sumS1[2]
     if (sumS1[1] < 0.5 && sumS1[2] < 0.5) printf ": most of the variance comes from interactions, where a parameter matters only in combination with others. "
     else printf " (1 would mean no interactions). "
-    noisy = (sumS1[1] < 0 || sumS1[2] < 0)
-    for (i = 1; i <= np; i++) { p = order[i]; if (ST[1, p] > 1 || ST[2, p] > 1) noisy = 1 }
-    if (noisy) printf "Total indices above 1 and a negative sum of first-order indices are sampling error, large when a few samples dominate the variance: at this N the indices rank the parameters rather than measure their shares, and the intervals are wide; a larger N narrows them. "
+    above = 0; for (i = 1; i <= np; i++) { p = order[i]; if (ST[1, p] > 1 || ST[2, p] > 1) above = 1 }
+    negative = (sumS1[1] < 0 || sumS1[2] < 0)
+    if (above || negative) printf "%s%s%s is sampling error, large when a few samples dominate the variance: the indices rank the parameters more reliably than they measure their shares. ", above ? "A total index above 1" : "", above && negative ? " and " : "", negative ? (above ? "a negative sum of first-order indices" : "A negative sum of first-order indices") : ""
     printf "Of the %d parameters that matter, %d are weakly identified by the calibration (their total indices add to %.2f for ΔR and %.2f for Δ GDP growth) and %d are pinned down better.\n\n", shown, weak, wsum1, wsum2, strong
-    printf "What this means for the thesis: how much regionalization changed ties and growth after 2000 is decided, across the search box, by the parameters above. "
+    wide = (sqrt(var[1]) > 2 * (mean[1] < 0 ? -mean[1] : mean[1]) && sqrt(var[2]) > 2 * (mean[2] < 0 ? -mean[2] : mean[2]))
+    printf "What this means for the thesis: across the search box %s (ΔR: mean %s, standard deviation %.3g; Δ GDP growth: mean %s pp, standard deviation %.3g pp), and how much regionalization changed ties and growth after 2000 is decided by the parameters above, foremost `%s` and `%s`. ", wide ? "the spread of the answer exceeds twice its average" : "the answer varies", mean[1], sqrt(var[1]), mean[2], sqrt(var[2]), order[1], order[2]
     if (weak > 0) {
       printf "%d of them (", weak; k = 0
       for (i = 1; i <= np; i++) { p = order[i]; if (key[p] >= 0.02 && flag[p] ~ /weakly/) printf "%s`%s`", (k++ ? ", " : ""), p }
