@@ -29,8 +29,10 @@ static void terminals(rs_buf *b, int wide) {
                 "\ndo for [ext in \"png pdf\"] {\n"
                 "  if (ext eq \"png\") {\n"
                 "    set terminal pngcairo size %s noenhanced font \"Helvetica,15\" linewidth 2\n"
+                "    small = \"Helvetica,11\"\n    psz = 1.2\n"
                 "  } else {\n"
                 "    set terminal pdfcairo size %s noenhanced font \"Helvetica,8\" linewidth 1\n"
+                "    small = \"Helvetica,6\"\n    psz = 0.6\n"
                 "  }\n"
                 "  set output outbase.\".\".ext\n"
                 "  set grid lc rgb \"#dddddd\"\n",
@@ -176,9 +178,9 @@ rs_status rs_plots_morris(const char *plotdir, const char *name, const char *tit
       &b,
       "  set xrange [0:*]\n  set yrange [0:*]\n  set offsets graph 0, graph 0.25, graph 0.1, 0\n"
       "  set key top left\n"
-      "  plot $d using 2:3 with points pt 7 ps 1.2 lc rgb \"#1f4e99\" title \"a parameter\", \\\n"
+      "  plot $d using 2:3 with points pt 7 ps psz lc rgb \"#1f4e99\" title \"a parameter\", \\\n"
       "       $d using 2:($4 > 0 ? $5 : NaN):1 with labels left offset 0.8,0.3 "
-      "font \",11\" notitle, \\\n"
+      "font small notitle, \\\n"
       "       $d using 2:3:(0):($4 > 0 && $5 != $3 ? $5 - $3 : NaN) with vectors nohead lc rgb "
       "\"#999999\" notitle, \\\n"
       "       x with lines dt 2 lc rgb \"#888888\" title \"sigma = mu*\"\n");
@@ -232,25 +234,27 @@ rs_status rs_plots_heatmap(const char *plotdir, const char *name, const char *ti
   terminals(&b, 1);
   set_title(&b, "title", title);
   set_title(&b, "cblabel", cblabel);
-  rs_buf_printf(&b, "  set xtics rotate by 40 right nomirror font \",11\" (");
+  /* the labels first, then their options (a font given as a variable cannot precede a list) */
+  rs_buf_printf(&b, "  set xtics (");
   for (int j = 0; j < ncol; j++) {
     rs_buf_printf(&b, "%s", j ? ", " : "");
     rs_plots_quote(&b, collab[j]);
     rs_buf_printf(&b, " %d", j);
   }
-  rs_buf_printf(&b, ")\n  set ytics nomirror font \",11\" (");
+  rs_buf_printf(&b, ")\n  set xtics rotate by 40 right nomirror font small\n  set ytics (");
   for (int i = 0; i < nrow; i++) {
     rs_buf_printf(&b, "%s", i ? ", " : "");
     rs_plots_quote(&b, rowlab[i]);
     rs_buf_printf(&b, " %d", i);
   }
-  rs_buf_printf(&b,
-                ")\n  set bmargin 11\n  set lmargin 16\n  unset grid\n"
-                "  set xrange [-0.5:%d.5]\n  set yrange [%d.5:-0.5]\n"
-                "  set palette defined (0 \"white\", 1 \"#b3c9e8\", 2 \"#1f4e99\")\n"
-                "  set logscale cb\n  set cbrange [0.001:*]\n"
-                "  plot $m matrix with image notitle\n",
-                ncol - 1, nrow - 1);
+  rs_buf_printf(
+      &b,
+      ")\n  set ytics nomirror font small\n  set bmargin 11\n  set lmargin 16\n  unset grid\n"
+      "  set xrange [-0.5:%d.5]\n  set yrange [%d.5:-0.5]\n"
+      "  set palette defined (0 \"white\", 1 \"#b3c9e8\", 2 \"#1f4e99\")\n"
+      "  set logscale cb\n  set cbrange [0.001:*]\n"
+      "  plot $m matrix with image notitle\n",
+      ncol - 1, nrow - 1);
   end(&b);
   return render(plotdir, name, &b, rep, err);
 }
