@@ -98,4 +98,15 @@ if $R "${SOBOL[@]}" --threads 1 -o "$T/sobol1" && cmp -s "$T/sobol/sobol.csv" "$
   ok "sobol writes the same bytes with one thread"
 else bad "sobol writes the same bytes with one thread"; fi
 
+# every figure rendered (when gnuplot is installed): a script gnuplot refuses leaves no image
+if command -v gnuplot >/dev/null; then
+  missing=""
+  for f in ens/plots/fan_R_relational ens/plots/fan_gdp_growth local/plots/heatmap \
+    local/plots/local_R_relational morris/plots/morris_R_2000 sobol/plots/sobol_dR_2001_2025 \
+    sobol/plots/sobol_time_R; do
+    for ext in png pdf; do [ -s "$T/$f.$ext" ] || missing="$missing $f.$ext"; done
+  done
+  if [ -z "$missing" ]; then ok "every figure is drawn as PNG and PDF"
+  else bad "every figure is drawn as PNG and PDF (missing:$missing)"; fi
+fi
 exit $fail
