@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "sens.h"
 #include "solver.h"
 
 static const char usage[] =
@@ -26,6 +27,11 @@ static const char usage[] =
     "                figures and, with --band, uncertainty bands over near-best fits\n"
     "  attribute BASE.cfg SCENARIO.cfg\n"
     "                split a difference into the contributions of the settings changed\n"
+    "  ensemble FILE --free FREE.cfg --samples N | --sample-file SAMPLES.csv\n"
+    "                many runs with sampled parameters: quantile envelopes, fan charts\n"
+    "  sensitivity local|morris|sobol FILE ...\n"
+    "                which parameters drive which output (local functions, screening,\n"
+    "                Sobol indices with intervals); under mpirun across processes\n"
     "\n"
     "Options:\n"
     "  -h, --help     this text (each command has its own: relsim run --help)\n"
@@ -38,7 +44,18 @@ static const char usage[] =
     "Start with:  relsim run params/baseline.cfg -o out/baseline\n"
     "Exit status: 0 success, 1 failed run or file error, 2 bad input, 130 interrupted.\n";
 
+static int dispatch(int argc, char **argv);
+
+/* MPI (when built with it and started by a launcher) wraps every command: the analyses split
+ * their work across the processes, everything else runs the same on each. */
 int main(int argc, char **argv) {
+  rs_sens_mpi_init(&argc, &argv);
+  int rc = dispatch(argc, argv);
+  rs_sens_mpi_finalize();
+  return rc;
+}
+
+static int dispatch(int argc, char **argv) {
   if (argc < 2) {
     fputs(usage, stderr);
     return 2;
@@ -76,9 +93,11 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "calibrate") == 0) return rs_cmd_calibrate(argc - 1, argv + 1);
   if (strcmp(cmd, "compare") == 0) return rs_cmd_compare(argc - 1, argv + 1);
   if (strcmp(cmd, "attribute") == 0) return rs_cmd_attribute(argc - 1, argv + 1);
+  if (strcmp(cmd, "ensemble") == 0) return rs_cmd_ensemble(argc - 1, argv + 1);
+  if (strcmp(cmd, "sensitivity") == 0) return rs_cmd_sensitivity(argc - 1, argv + 1);
   rs_cli_error(
       "unknown command '%s' (commands: run, params, bench, calibrate, compare, "
-      "attribute; see relsim --help)",
+      "attribute, ensemble, sensitivity; see relsim --help)",
       cmd);
   return 2;
 }

@@ -214,6 +214,14 @@ rs_status rs_compare_band(rs_compare *c, const rs_band_options *opt, rs_error *e
 
 /* ---------------------------------------------------------------- the thesis along profiles */
 
+/* The changes of the scenario in file against its immediate base (the file its `base = ...;`
+ * names, loaded as it is; its path into base_file): what a counterfactual sets on top of its
+ * base, to be applied (rs_delta_apply) to any other parameter set, a fit or a sample. Errors:
+ * the loader's (naming the file), RS_ERR_INPUT for a scenario without a base or changes that
+ * rs_delta_make refuses, RS_ERR_NOMEM. */
+rs_status rs_compare_scenario_delta(const char *file, rs_delta *d, char *base_file, size_t nbase,
+                                    rs_error *err);
+
 /* What the counterfactual of scenario_file says at every point of the profiles pr[0..nprof-1]
  * (rs_calib_profiles): the scenario's changes against its immediate base (the file its
  * `base = ...;` names, loaded as it is: rs_delta_make of the scenario against it) are applied to

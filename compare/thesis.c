@@ -18,9 +18,8 @@
 /* The columns, in the order of rs_calib_profile.col. */
 enum { C_R_EARLY, C_R_LATE, C_GDP_EARLY, C_GDP_LATE, NCOL };
 
-/* The scenario's changes against its immediate base (the next-to-last file its loader read). */
-static rs_status scenario_delta(const char *file, rs_delta *d, char *base_file, size_t nbase,
-                                rs_error *err) {
+rs_status rs_compare_scenario_delta(const char *file, rs_delta *d, char *base_file, size_t nbase,
+                                    rs_error *err) {
   rs_provenance *prov = malloc(sizeof *prov);
   rs_params *pp = malloc(2 * sizeof *pp);
   if (!prov || !pp) {
@@ -131,7 +130,7 @@ rs_status rs_compare_profile_thesis(rs_calib_profile *pr, int nprof, const char 
   rs_delta *d = malloc(sizeof *d);
   if (!d) return rs_fail(err, RS_ERR_NOMEM, "thesis: out of memory");
   char base_file[RS_PATH_MAX];
-  rs_status st = scenario_delta(scenario_file, d, base_file, sizeof base_file, err);
+  rs_status st = rs_compare_scenario_delta(scenario_file, d, base_file, sizeof base_file, err);
   /* Every point of every profile is one task, stored by its index. */
   int ntask = 0;
   for (int i = 0; i < nprof; i++) ntask += pr[i].n;

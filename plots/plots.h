@@ -79,4 +79,37 @@ rs_status rs_plots_render_script(const char *plotdir, const char *name, const ch
  * characters as spaces. For every module that writes gnuplot scripts. */
 void rs_plots_quote(rs_buf *b, const char *text);
 
+/* ---------------------------------------------------------------- sensitivity figures
+ * (sensplots.c, for sens/): each writes plotdir/NAME.gp with its data in datablocks and renders
+ * it as rs_plots_render_script does (same errors, rep accumulates). Values are drawn as given
+ * (the caller scales them to the units of its labels); NAN values are skipped. */
+
+/* A fan chart: env holds nrows x 7 values per row (5, 25, 50, 75, 95 %, min, max), times scale;
+ * ref (may be NULL) the reference run, drawn on top. */
+rs_status rs_plots_fan(const char *plotdir, const char *name, const char *title, const char *ylabel,
+                       int nrows, const double *year, const double *env, const double *ref,
+                       double scale, rs_plots_report *rep, rs_error *err);
+/* Two bars per label with intervals (lo..hi), e.g. first-order and total Sobol indices. */
+rs_status rs_plots_bars_ci(const char *plotdir, const char *name, const char *title,
+                           const char *ylabel, int n, const char *const *labels, const double *v1,
+                           const double *lo1, const double *hi1, const char *key1, const double *v2,
+                           const double *lo2, const double *hi2, const char *key2,
+                           rs_plots_report *rep, rs_error *err);
+/* Morris's plane: sigma against mu* per parameter, the nlabel largest mu* named; units of the
+ * output for the axis labels. */
+rs_status rs_plots_morris(const char *plotdir, const char *name, const char *title,
+                          const char *units, int n, const char *const *labels, const double *mustar,
+                          const double *sigma, int nlabel, rs_plots_report *rep, rs_error *err);
+/* nlines lines over nrows times: v[k * nrows + i] is line k at year[i]; the y axis from ymin
+ * to ymax (NAN: automatic). */
+rs_status rs_plots_lines(const char *plotdir, const char *name, const char *title,
+                         const char *ylabel, int nrows, const double *year, int nlines,
+                         const char *const *keys, const double *v, double ymin, double ymax,
+                         rs_plots_report *rep, rs_error *err);
+/* A heat map of v (nrow x ncol, row-major) with labelled rows and columns. */
+rs_status rs_plots_heatmap(const char *plotdir, const char *name, const char *title,
+                           const char *cblabel, int nrow, const char *const *rowlab, int ncol,
+                           const char *const *collab, const double *v, rs_plots_report *rep,
+                           rs_error *err);
+
 #endif /* RS_PLOTS_H */

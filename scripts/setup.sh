@@ -5,8 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# libopenmpi-dev and openmpi-bin: the sensitivity analyses split their designs across processes
+# under mpirun (optional at build time: without them relsim runs in one process).
 PACKAGES=(cmake build-essential pkg-config libsundials-dev libconfig-dev libgsl-dev gnuplot-nox
-          clang-format)
+          clang-format libopenmpi-dev openmpi-bin)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
