@@ -193,6 +193,8 @@ kill_trials() { # kill_trials N DIR IS_COMPLETE COMMAND...
   "$@" >/dev/null 2>&1
   t1=$(date +%s.%N)
   sums=$(tree_sums "$dir")
+  local inode
+  inode=$(stat -c %i "$dir")
   for t in $(seq 1 "$n"); do
     "$@" >/dev/null 2>&1 &
     local pid=$!
@@ -201,11 +203,14 @@ kill_trials() { # kill_trials N DIR IS_COMPLETE COMMAND...
       'BEGIN { srand(s); printf "%.3f", 0.02 + 1.6 * d * rand() }')"
     kill -9 "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
-    if [ "$(tree_sums "$dir")" = "$sums" ]; then
+    # the same folder (inode) with the same files is the old one; a swapped-in folder is a new
+    # inode (its files may equal the old ones byte for byte: the runs are deterministic)
+    if [ "$(stat -c %i "$dir")" = "$inode" ] && [ "$(tree_sums "$dir")" = "$sums" ]; then
       old=$((old + 1))
-    elif "$complete" "$dir"; then
+    elif [ "$(stat -c %i "$dir")" != "$inode" ] && "$complete" "$dir"; then
       new=$((new + 1))
       sums=$(tree_sums "$dir")
+      inode=$(stat -c %i "$dir")
     else
       mixed=$((mixed + 1))
       ls -la "$dir" >&2
