@@ -15,6 +15,7 @@ int rs_cmd_bench(int argc, char **argv);
 int rs_cmd_calibrate(int argc, char **argv);
 int rs_cmd_compare(int argc, char **argv);
 int rs_cmd_attribute(int argc, char **argv);
+int rs_cmd_posterior(int argc, char **argv);
 
 /* ---- shared helpers (cli/common.c) */
 

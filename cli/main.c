@@ -22,6 +22,8 @@ static const char usage[] =
     "  compare FILE...\n"
     "                run scenarios side by side (the first is the reference): tables,\n"
     "                figures and, with --band, uncertainty bands over near-best fits\n"
+    "  posterior BASE.cfg\n"
+    "                sample the posterior of the free parameters (Bayesian calibration)\n"
     "  attribute BASE.cfg SCENARIO.cfg\n"
     "                split a difference into the contributions of the settings changed\n"
     "\n"
@@ -53,9 +55,10 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "calibrate") == 0) return rs_cmd_calibrate(argc - 1, argv + 1);
   if (strcmp(cmd, "compare") == 0) return rs_cmd_compare(argc - 1, argv + 1);
   if (strcmp(cmd, "attribute") == 0) return rs_cmd_attribute(argc - 1, argv + 1);
+  if (strcmp(cmd, "posterior") == 0) return rs_cmd_posterior(argc - 1, argv + 1);
   rs_cli_error(
       "unknown command '%s' (commands: run, params, bench, calibrate, compare, "
-      "attribute; see relsim --help)",
+      "attribute, posterior; see relsim --help)",
       cmd);
   return 2;
 }

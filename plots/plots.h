@@ -79,4 +79,36 @@ rs_status rs_plots_render_script(const char *plotdir, const char *name, const ch
  * characters as spaces. For every module that writes gnuplot scripts. */
 void rs_plots_quote(rs_buf *b, const char *text);
 
+/* ---------------------------------------------------------------- posterior figures (posterior.c)
+ */
+
+/* One parameter of a posterior's chains.csv. */
+typedef struct rs_plots_post_param {
+  char name[64];       /* as in the header */
+  char units[64];      /* for the axes ("1/yr"; "" dimensionless) */
+  int column;          /* 1-based column in chains.csv (chain is 1, iteration 2) */
+  double lower, upper; /* the x range of the marginal: the bounds, or around a narrow posterior */
+  int nprior;          /* points of the prior's density curve */
+  const double *prior_x, *prior_y;
+} rs_plots_post_param;
+
+#define RS_PLOTS_POST_PAIRS 12
+
+typedef struct rs_plots_post {
+  const char *csv; /* chains.csv as the scripts reach it from plotdir ("../chains.csv") */
+  int nparams;
+  const rs_plots_post_param *p;
+  int chains, samples; /* kept draws per chain */
+  int npairs;          /* 0 .. RS_PLOTS_POST_PAIRS */
+  int pair[RS_PLOTS_POST_PAIRS][2];
+  double pair_corr[RS_PLOTS_POST_PAIRS];
+  int every; /* scatter plots draw every this many draws */
+} rs_plots_post;
+
+/* Write plotdir/trace.gp (a panel per parameter, a line per chain), marginals.gp (a kernel
+ * density of the draws and the prior's curve per parameter) and, with pairs, pairs.gp (scatter
+ * plots), each rendered to PNG and PDF as rs_plots_render_script does (rep accumulates). */
+rs_status rs_plots_posterior(const char *plotdir, const rs_plots_post *spec, rs_plots_report *rep,
+                             rs_error *err);
+
 #endif /* RS_PLOTS_H */
