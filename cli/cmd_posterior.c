@@ -23,7 +23,7 @@ static const char posterior_usage[] =
     "weighted scaled residual is normal with standard deviation sigma. DE-MC-ZS chains run in\n"
     "parallel, warm-started from a calibration; the draws for a seed do not depend on the\n"
     "thread count. Writes into DIR: chains.csv (the kept draws), summary.csv and summary.md\n"
-    "(mean, sd, 5/50/95 %% quantiles, R-hat, bulk and tail ESS, prior and posterior sd; the\n"
+    "(mean, sd, 5/50/95 % quantiles, R-hat, bulk and tail ESS, prior and posterior sd; the\n"
     "verdict), posterior.cfg (the posterior median as a scenario on BASE.cfg) and plots/.\n"
     "\n"
     "Options:\n"

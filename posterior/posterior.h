@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "calib.h"
+#include "compare.h" /* the counterfactuals of posterior-predictive comparisons */
 
 #define RS_POST_MAXDIM (RS_FREE_MAX + 1) /* the free parameters and sigma */
 #define RS_POST_MAXCHAINS 64
@@ -176,11 +177,76 @@ void rs_post_summarise_draws(const rs_post_draws *dr, rs_post_summary *s);
  *                prior_sd, sd_ratio (posterior over prior sd)
  *   summary.md   the verdict, the diagnostics, the table, the sampler and its settings
  *   posterior.cfg  the posterior median of the free parameters as a scenario on base_path
+ *   free.cfg     a copy of the free file: the priors of the draws
  *   plots/       trace, marginals (with the prior drawn) and pairs (the most correlated pairs),
  *                .gp scripts and PNG + PDF when gnuplot runs (plots/rs_plots_posterior)
  * plots (may be NULL) receives what the figures came to. The same run writes the same bytes
  * (no dates; the wall time only in summary.md). Errors: RS_ERR_IO naming a file, RS_ERR_NOMEM. */
 rs_status rs_post_write(const char *dir, const rs_post_run *run, rs_plots_report *plots,
                         rs_error *err);
+
+/* ---------------------------------------------------------------- predictions (predict.c) */
+
+/* A thinned set of posterior draws of the free parameters (sigma left out) with importance
+ * log weights (0 until re-weighted). */
+typedef struct rs_post_sample_set {
+  int n;      /* draws */
+  long total; /* rows of chains.csv */
+  int np;     /* parameters */
+  char names[RS_POST_MAXDIM][64];
+  rs_pref ref[RS_POST_MAXDIM]; /* in the reference's parameter set */
+  double *x;                   /* n x np */
+  double *logw;                /* n */
+  double ess; /* effective sample size of the weights, (sum w)^2 / sum w^2 (n unweighted) */
+} rs_post_sample_set;
+
+/* Read dir/chains.csv (a posterior's) and keep max_draws rows evenly spaced over all its rows
+ * (row floor(k T / max_draws); all when max_draws <= 0 or T <= max_draws), the parameters
+ * parsed against ref. Errors: RS_ERR_IO for a missing file, RS_ERR_INPUT naming file:line. */
+rs_status rs_post_read_draws(const char *dir, const rs_params *ref, int max_draws,
+                             rs_post_sample_set *out, rs_error *err);
+void rs_post_sample_set_free(rs_post_sample_set *ss);
+
+/* Importance weights from the default priors (def: the posterior's free set) to those of alt:
+ * every parameter alt names gets alt's prior, the others keep def's; log w = sum over alt's
+ * parameters of log p_alt(x) - log p_def(x); ss->ess set. alt naming a parameter that is not in
+ * def and in the draws: RS_ERR_INPUT naming alt's file:line. */
+rs_status rs_post_reweight(rs_post_sample_set *ss, const rs_free_set *def, const rs_free_set *alt,
+                           rs_error *err);
+
+/* diff[(k * ndraws + d) * K + i], K = RS_NINDICATOR * RS_NCSTAT: for scenario k >= 1 the
+ * difference of statistic i (rs_compare_stats) from the reference's at draw d, with scenario
+ * k's changes (rs_delta_make against the reference) applied on top of the draw; for k = 0 the
+ * reference's own statistic. NAN where the draw's runs failed. */
+typedef struct rs_post_prediction {
+  int nscen, ndraws, failed;
+  double *diff;
+} rs_post_prediction;
+
+/* Run c's scenarios on every draw of ss (threads at a time, one workspace per thread, stored by
+ * draw: the same bits for any thread count), on the reference's span and solver settings as
+ * rs_post_member_solver sets them. c must be loaded (rs_compare_load). */
+rs_status rs_post_predict(const rs_compare *c, const rs_post_sample_set *ss, int threads,
+                          rs_post_prediction *out, rs_error *err);
+void rs_post_prediction_free(rs_post_prediction *pr);
+
+typedef struct rs_post_interval {
+  int n; /* finite values with weight */
+  double median, q05, q25, q75, q95;
+  double p_positive; /* weighted share of values > 0 */
+} rs_post_interval;
+
+/* Weighted quantiles (the smallest value whose cumulative weight reaches q of the total) and
+ * P(value > 0) of v[k * stride], k < n, with log weights logw (NAN values skipped). */
+void rs_post_weighted_summary(const double *v, long stride, int n, const double *logw,
+                              rs_post_interval *out);
+
+/* Write dir/posteriorSUFFIX.csv (one row per scenario k >= 1, indicator and statistic: the best
+ * fit's difference, the median, 5/25/75/95 % quantiles, P(> 0), the draws used and the weights'
+ * ESS) and dir/posteriorSUFFIX.md (the key indicators over 1991-2000 and 2001-final), label
+ * naming the prior in the title. c must have been run (its stats give the best fit's). */
+rs_status rs_post_predict_write(const char *dir, const rs_compare *c, const rs_post_sample_set *ss,
+                                const rs_post_prediction *pr, const char *label, const char *suffix,
+                                rs_error *err);
 
 #endif /* RS_POSTERIOR_H */

@@ -255,6 +255,21 @@ static rs_status write_plots(const char *dir, const rs_post_run *run, rs_plots_r
   return rs_plots_posterior(plotdir, &sp, plots, err);
 }
 
+/* A copy of the free file, so that the draws carry their priors (compare --posterior reads it). */
+static rs_status copy_free(const char *dir, const rs_post_run *run, rs_error *err) {
+  FILE *in = fopen(run->fs->file, "rb");
+  if (!in) return rs_fail(err, RS_ERR_IO, "%s: cannot read", run->fs->file);
+  rs_buf b;
+  rs_buf_init(&b);
+  char chunk[4096];
+  size_t k;
+  while ((k = fread(chunk, 1, sizeof chunk, in)) > 0) rs_buf_printf(&b, "%.*s", (int)k, chunk);
+  fclose(in);
+  rs_status st = put(dir, "free.cfg", &b, err);
+  rs_buf_free(&b);
+  return st;
+}
+
 rs_status rs_post_write(const char *dir, const rs_post_run *run, rs_plots_report *plots,
                         rs_error *err) {
   rs_status st = rs_mkdir_p(dir, err);
@@ -273,6 +288,7 @@ rs_status rs_post_write(const char *dir, const rs_post_run *run, rs_plots_report
   }
   rs_buf_free(&b);
   if (st == RS_OK) st = write_cfg(dir, run, err);
+  if (st == RS_OK) st = copy_free(dir, run, err);
   if (st == RS_OK) st = write_plots(dir, run, plots, err);
   return st;
 }
