@@ -132,7 +132,9 @@ rs_status rs_post_reweight(rs_post_sample_set *ss, const rs_free_set *def, const
     double lw = 0.0;
     for (int q = 0; q < nm; q++) {
       int a = q, dj = map[q][0], sj = map[q][1];
-      lw += rs_free_prior_logpdf(&alt->p[a], x[sj]) - rs_free_prior_logpdf(&def->p[dj], x[sj]);
+      double la = rs_free_prior_logpdf(&alt->p[a], x[sj]);
+      double ld = rs_free_prior_logpdf(&def->p[dj], x[sj]);
+      if (la != ld) lw += la - ld; /* the same prior: exactly 1, even where both are 0 */
     }
     ss->logw[k] = isnan(lw) ? (double)-INFINITY : lw;
     if (ss->logw[k] > mx) mx = ss->logw[k];

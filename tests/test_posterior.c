@@ -360,6 +360,92 @@ static void a_resumed_run_equals_an_uninterrupted_one(void) {
   rs_post_draws_free(&c);
 }
 
+/* ---------------------------------------------------------------- predictions */
+
+/* A chains.csv of n draws around the calibrated values of the shipped free set (relative
+ * perturbations of size eps). */
+static void write_chains(const char *dir, const rs_free_set *fs, const rs_params *cal, int n,
+                         double eps) {
+  char path[4200];
+  snprintf(path, sizeof path, "%s/chains.csv", dir);
+  FILE *f = fopen(path, "w");
+  fputs("chain,iteration", f);
+  for (int j = 0; j < fs->n; j++) fprintf(f, ",%s", fs->p[j].name);
+  fputs(",misfit.sigma,loglik,logprior\n", f);
+  uint64_t st = 7;
+  for (int i = 0; i < n; i++) {
+    fprintf(f, "%d,%d", 1 + i % 2, 1 + i / 2);
+    for (int j = 0; j < fs->n; j++) {
+      const rs_free_param *fp = &fs->p[j];
+      double x = rs_pref_get(cal, fp->ref) * (1.0 + eps * lcg_normal(&st));
+      fprintf(f, ",%.17g", fmin(fmax(x, fp->lower), fp->upper));
+    }
+    fputs(",1.2,-40,-3\n", f);
+  }
+  fclose(f);
+}
+
+static void importance_weights_equal_one_under_the_same_prior(void) {
+  rs_params cal;
+  rs_error err;
+  CHECK(rs_params_load("params/calibrated.cfg", &cal, NULL, &err) == RS_OK);
+  rs_free_set fs;
+  CHECK(rs_free_load("params/free.cfg", &cal, &fs, &err) == RS_OK);
+  write_chains(tmpdir(), &fs, &cal, 50, 0.2);
+  rs_post_sample_set ss;
+  CHECK(rs_post_read_draws(tmpdir(), &cal, 20, &ss, &err) == RS_OK);
+  CHECK(ss.n == 20 && ss.total == 50 && ss.np == fs.n);
+  CHECK(rs_post_reweight(&ss, &fs, &fs, &err) == RS_OK);
+  for (int k = 0; k < ss.n; k++) CHECK(ss.logw[k] == 0.0);
+  CHECK(ss.ess == 20.0);
+  /* a different prior on kappa_e moves the weights, and a name outside the set is refused */
+  rs_free_set alt;
+  CHECK(rs_free_load("params/priors/kappa_e_sceptical.cfg", &cal, &alt, &err) == RS_OK);
+  CHECK(rs_post_reweight(&ss, &fs, &alt, &err) == RS_OK);
+  CHECK(ss.ess < 20.0);
+  rs_free_set one = fs;
+  one.n = 1;
+  CHECK(rs_post_reweight(&ss, &one, &alt, &err) == RS_ERR_INPUT);
+  CHECK_STR_CONTAINS(err.msg, "ties.kappa_e");
+  rs_post_sample_set_free(&ss);
+}
+
+static void posterior_predictive_intervals_contain_the_best_fit_when_the_posterior_is_tight(void) {
+  rs_params cal;
+  rs_error err;
+  CHECK(rs_params_load("params/calibrated.cfg", &cal, NULL, &err) == RS_OK);
+  rs_free_set fs;
+  CHECK(rs_free_load("params/free.cfg", &cal, &fs, &err) == RS_OK);
+  write_chains(tmpdir(), &fs, &cal, 24, 1e-3);
+  const char *files[] = {"params/calibrated.cfg", "params/scenarios/no_regionalization.cfg"};
+  rs_compare c;
+  CHECK(rs_compare_load(&c, files, 2, 2010.0, &err) == RS_OK);
+  CHECK(rs_compare_run(&c, 2, &err) == RS_OK);
+  rs_post_sample_set ss;
+  CHECK(rs_post_read_draws(tmpdir(), &c.sc[0].params, 0, &ss, &err) == RS_OK);
+  rs_post_prediction pr;
+  CHECK(rs_post_predict(&c, &ss, 2, &pr, &err) == RS_OK);
+  CHECK(pr.failed == 0 && pr.ndraws == 24);
+  const int inds[] = {RS_I_R, RS_I_GDP_GROWTH, RS_I_TFP_GROWTH};
+  for (int q = 0; q < 3; q++) {
+    int i = inds[q] * RS_NCSTAT + RS_CS_MEAN_9100, K = RS_NINDICATOR * RS_NCSTAT;
+    rs_post_interval iv;
+    rs_post_weighted_summary(pr.diff + (size_t)pr.ndraws * (size_t)K + (size_t)i, K, pr.ndraws,
+                             ss.logw, &iv);
+    double best = c.sc[1].stats[i] - c.sc[0].stats[i];
+    CHECK(iv.n == 24 && iv.q05 <= best && best <= iv.q95);
+    CHECK(iv.q95 - iv.q05 < 0.05 * fabs(best) + 1e-6);
+  }
+  /* the same for 1 thread, bit for bit */
+  rs_post_prediction p1;
+  CHECK(rs_post_predict(&c, &ss, 1, &p1, &err) == RS_OK);
+  CHECK(memcmp(p1.diff, pr.diff, sizeof(double) * 2 * 24 * RS_NINDICATOR * RS_NCSTAT) == 0);
+  rs_post_prediction_free(&p1);
+  rs_post_prediction_free(&pr);
+  rs_post_sample_set_free(&ss);
+  rs_compare_free(&c);
+}
+
 int main(void) {
   RUN(every_prior_integrates_to_one_and_its_quantile_inverts_it);
   RUN(prior_syntax_errors_name_the_file_and_line);
@@ -370,5 +456,7 @@ int main(void) {
   RUN(ess_of_known_processes_and_rhat_of_chains_that_have_not_mixed);
   RUN(the_draws_are_the_same_for_any_thread_count);
   RUN(a_resumed_run_equals_an_uninterrupted_one);
+  RUN(importance_weights_equal_one_under_the_same_prior);
+  RUN(posterior_predictive_intervals_contain_the_best_fit_when_the_posterior_is_tight);
   return CHECK_DONE();
 }
