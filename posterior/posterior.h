@@ -249,4 +249,12 @@ rs_status rs_post_predict_write(const char *dir, const rs_compare *c, const rs_p
                                 const rs_post_prediction *pr, const char *label, const char *suffix,
                                 rs_error *err);
 
+/* The Shapley contributions (rs_shapley) of the items of d on top of every draw of ss (the
+ * draw's values set on base): phi[k * d->n + i] for draw k and item i, NAN for a draw whose runs
+ * fail (counted in *failed). The draws run one after another, each subset set in parallel by
+ * rs_shapley: the same bits for any thread count. Errors other than failed runs: rs_shapley's. */
+rs_status rs_post_shapley(const rs_params *base, const rs_delta *d, const rs_post_sample_set *ss,
+                          int col, double y1, double y2, int threads, double *phi, int *failed,
+                          rs_error *err);
+
 #endif /* RS_POSTERIOR_H */

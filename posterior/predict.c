@@ -356,3 +356,27 @@ rs_status rs_post_predict_write(const char *dir, const rs_compare *c, const rs_p
   rs_buf_free(&b);
   return s;
 }
+
+/* ---------------------------------------------------------------- attribution */
+
+rs_status rs_post_shapley(const rs_params *base, const rs_delta *d, const rs_post_sample_set *ss,
+                          int col, double y1, double y2, int threads, double *phi, int *failed,
+                          rs_error *err) {
+  *failed = 0;
+  for (int k = 0; k < ss->n; k++) {
+    rs_params p = *base;
+    for (int j = 0; j < ss->np; j++)
+      rs_pref_set(&p, ss->ref[j], ss->x[(size_t)k * (size_t)ss->np + (size_t)j]);
+    rs_post_member_solver(&p);
+    double *out = phi + (size_t)k * (size_t)d->n;
+    rs_error e2;
+    rs_status st = rs_shapley(&p, d, col, y1, y2, threads, out, NULL, NULL, &e2);
+    if (st == RS_ERR_RUN) {
+      (*failed)++;
+      for (int i = 0; i < d->n; i++) out[i] = (double)NAN;
+    } else if (st != RS_OK) {
+      return rs_fail(err, st, "draw %d: %s", k + 1, e2.msg);
+    }
+  }
+  return RS_OK;
+}
