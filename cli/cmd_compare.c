@@ -232,14 +232,15 @@ static void stem(const char *path, char *out, size_t n) {
 
 /* --posterior: the scenarios on every draw, summarised under the draws' own priors and under
  * each --prior-file by importance re-weighting. */
-static rs_status posterior_predictive(const compare_args *a, const rs_compare *c, rs_error *err) {
+static rs_status posterior_predictive(const compare_args *a, const rs_compare *c,
+                                      rs_plots_report *rep, rs_error *err) {
   rs_post_sample_set ss;
   rs_status st = rs_post_read_draws(a->posterior, &c->sc[0].params, a->draws, &ss, err);
   if (st != RS_OK) return st;
   rs_post_prediction pr;
   st = rs_post_predict(c, &ss, a->threads, &pr, err);
   if (st == RS_OK)
-    st = rs_post_predict_write(a->out, c, &ss, &pr, "the posterior's priors", "", err);
+    st = rs_post_predict_write(a->out, c, &ss, &pr, "the posterior's priors", "", rep, err);
   rs_free_set def, alt;
   char path[4200];
   snprintf(path, sizeof path, "%s/free.cfg", a->posterior);
@@ -256,7 +257,7 @@ static rs_status posterior_predictive(const compare_args *a, const rs_compare *c
           "%s: the importance weights collapse: an effective sample size of %.0f of %d "
           "draws; sample the posterior under this prior instead",
           a->prior_files[k], ss.ess, ss.n);
-    if (st == RS_OK) st = rs_post_predict_write(a->out, c, &ss, &pr, label, suffix, err);
+    if (st == RS_OK) st = rs_post_predict_write(a->out, c, &ss, &pr, label, suffix, rep, err);
     if (st == RS_OK && !a->quiet)
       printf("  %s/posterior%s.md  re-weighted to %s (ESS %.0f of %d)\n", a->out, suffix,
              a->prior_files[k], ss.ess, ss.n);
@@ -330,7 +331,7 @@ int rs_cmd_compare(int argc, char **argv) {
   memset(&rep, 0, sizeof rep);
   if (st == RS_OK) st = rs_compare_write(a.out, &c, &rep, &err);
   if (st == RS_OK && a.posterior) {
-    st = posterior_predictive(&a, &c, &err);
+    st = posterior_predictive(&a, &c, &rep, &err);
     band_io = st == RS_ERR_IO;
   }
   if (st != RS_OK) {

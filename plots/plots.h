@@ -111,4 +111,20 @@ typedef struct rs_plots_post {
 rs_status rs_plots_posterior(const char *plotdir, const rs_plots_post *spec, rs_plots_report *rep,
                              rs_error *err);
 
+/* One panel of a fan chart: the columns column (best fit), column + 1 .. column + 5 (the 5, 25,
+ * 50, 75 and 95 % quantiles) of the chart's CSV, times scale, in units. */
+typedef struct rs_plots_fan_panel {
+  int column; /* 1-based */
+  double scale;
+  char units[64];
+  char label[96];
+} rs_plots_fan_panel;
+
+/* Write plotdir/NAME.gp, a fan chart (a panel per entry: the 90 % band light, the 50 % band
+ * darker, the median solid, the best fit dashed, a zero line) reading csv (relative to plotdir),
+ * and render it (rs_plots_render_script). */
+rs_status rs_plots_fan(const char *plotdir, const char *name, const char *csv, const char *title,
+                       const rs_plots_fan_panel *panels, int npanels, rs_plots_report *rep,
+                       rs_error *err);
+
 #endif /* RS_PLOTS_H */

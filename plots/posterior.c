@@ -32,7 +32,7 @@ static void put_head(rs_buf *b, const char *name, int rows, int cols, const char
                 "  set multiplot layout %d,%d title ",
                 name, title, name, name, w, h, pw, ph, rows, cols);
   rs_plots_quote(b, title);
-  rs_buf_printf(b, "\n");
+  rs_buf_printf(b, " noenhanced\n");
 }
 
 static void put_tail(rs_buf *b) {
@@ -141,5 +141,40 @@ rs_status rs_plots_posterior(const char *plotdir, const rs_plots_post *sp, rs_pl
                                            b.data, rep, err);
     rs_buf_free(&b);
   }
+  return st;
+}
+
+rs_status rs_plots_fan(const char *plotdir, const char *name, const char *csv, const char *title,
+                       const rs_plots_fan_panel *panels, int npanels, rs_plots_report *rep,
+                       rs_error *err) {
+  rs_buf b;
+  rs_buf_init(&b);
+  int rows, cols;
+  grid(npanels, &rows, &cols);
+  put_head(&b, name, rows, cols, title);
+  rs_buf_printf(&b, "  set key top left samplen 2\n  set grid ytics lc rgb \"#dddddd\"\n");
+  for (int p = 0; p < npanels; p++) {
+    const rs_plots_fan_panel *pl = &panels[p];
+    int c = pl->column;
+    double f = pl->scale;
+    rs_buf_printf(&b, "  set title ");
+    rs_plots_quote(&b, pl->label);
+    rs_buf_printf(&b, " noenhanced\n");
+    put_label(&b, "x", "year", "yr");
+    put_label(&b, "y", "difference", pl->units);
+    rs_buf_printf(&b,
+                  "  plot '%s' using 1:($%d*%g):($%d*%g) with filledcurves lc rgb \"#c6dbef\" "
+                  "title %s, '' using 1:($%d*%g):($%d*%g) with filledcurves lc rgb \"#6baed6\" "
+                  "title %s, '' using 1:($%d*%g) with lines lc rgb \"#08519c\" lw 2 title %s, "
+                  "'' using 1:($%d*%g) with lines ls 9 title %s, 0 with lines lc rgb \"#888888\" "
+                  "notitle\n",
+                  csv, c + 1, f, c + 5, f, p == 0 ? "\"90 %\"" : "\"\"", c + 2, f, c + 4, f,
+                  p == 0 ? "\"50 %\"" : "\"\"", c + 3, f, p == 0 ? "\"median\"" : "\"\"", c, f,
+                  p == 0 ? "\"best fit\"" : "\"\"");
+  }
+  put_tail(&b);
+  rs_status st = b.failed ? rs_fail(err, RS_ERR_NOMEM, "plots: out of memory")
+                          : rs_plots_render_script(plotdir, name, b.data, rep, err);
+  rs_buf_free(&b);
   return st;
 }

@@ -218,10 +218,19 @@ rs_status rs_post_reweight(rs_post_sample_set *ss, const rs_free_set *def, const
  * difference of statistic i (rs_compare_stats) from the reference's at draw d, with scenario
  * k's changes (rs_delta_make against the reference) applied on top of the draw; for k = 0 the
  * reference's own statistic. NAN where the draw's runs failed. */
+#define RS_POST_FAN 5 /* indicators of the fan charts: R, tfp_growth, rd_total, e, gdp_growth */
+
 typedef struct rs_post_prediction {
   int nscen, ndraws, failed;
   double *diff;
+  /* the fan charts' series: fan[((k * ndraws + d) * nrows + r) * RS_POST_FAN + f], scenario k's
+   * difference from the reference in row r (the reference's output grid) at draw d */
+  int nrows;
+  double *fan;
 } rs_post_prediction;
+
+/* The indicators of the fan charts (RS_POST_FAN of them). */
+extern const int rs_post_fan_indicators[RS_POST_FAN];
 
 /* Run c's scenarios on every draw of ss (threads at a time, one workspace per thread, stored by
  * draw: the same bits for any thread count), on the reference's span and solver settings as
@@ -241,13 +250,17 @@ typedef struct rs_post_interval {
 void rs_post_weighted_summary(const double *v, long stride, int n, const double *logw,
                               rs_post_interval *out);
 
-/* Write dir/posteriorSUFFIX.csv (one row per scenario k >= 1, indicator and statistic: the best
+/* With the default suffix "" also, per scenario k >= 1, dir/NAME/posterior_fan.csv (year and,
+ * per fan indicator, the best fit's difference and the 5/25/50/75/95 % quantiles over the draws
+ * in each row) and the fan chart dir/plots/fan_NAME (50 and 90 % bands, the median and the best
+ * fit, per indicator; plots/rs_plots_fan), plots (may be NULL) accumulating.
+ * Write dir/posteriorSUFFIX.csv (one row per scenario k >= 1, indicator and statistic: the best
  * fit's difference, the median, 5/25/75/95 % quantiles, P(> 0), the draws used and the weights'
  * ESS) and dir/posteriorSUFFIX.md (the key indicators over 1991-2000 and 2001-final), label
  * naming the prior in the title. c must have been run (its stats give the best fit's). */
 rs_status rs_post_predict_write(const char *dir, const rs_compare *c, const rs_post_sample_set *ss,
                                 const rs_post_prediction *pr, const char *label, const char *suffix,
-                                rs_error *err);
+                                rs_plots_report *plots, rs_error *err);
 
 /* The Shapley contributions (rs_shapley) of the items of d on top of every draw of ss (the
  * draw's values set on base): phi[k * d->n + i] for draw k and item i, NAN for a draw whose runs

@@ -151,16 +151,34 @@ rs_status rs_post_reweight(rs_post_sample_set *ss, const rs_free_set *def, const
 
 /* ---------------------------------------------------------------- the runs */
 
+const int rs_post_fan_indicators[RS_POST_FAN] = {RS_I_R, RS_I_TFP_GROWTH, RS_I_RD_TOTAL, RS_I_E,
+                                                 RS_I_GDP_GROWTH};
+
+/* The fan series of draw d, scenario k: the difference q - ref per row (NAN when failed). */
+static void fan_rows(rs_post_prediction *out, int k, int d, const rs_series *ref,
+                     const rs_series *q) {
+  double *o =
+      out->fan + ((size_t)k * (size_t)out->ndraws + (size_t)d) * (size_t)out->nrows * RS_POST_FAN;
+  for (int r = 0; r < out->nrows; r++)
+    for (int f = 0; f < RS_POST_FAN; f++) {
+      int col = rs_post_fan_indicators[f];
+      int ok = ref && q && r < ref->nrows && r < q->nrows;
+      o[r * RS_POST_FAN + f] =
+          ok ? rs_series_at(q, r, col) - rs_series_at(ref, r, col) : (double)NAN;
+    }
+}
+
 rs_status rs_post_predict(const rs_compare *c, const rs_post_sample_set *ss, int threads,
                           rs_post_prediction *out, rs_error *err) {
   memset(out, 0, sizeof *out);
   int n = c->n, K = RS_NINDICATOR * RS_NCSTAT;
   rs_delta *deltas = calloc((size_t)n, sizeof *deltas);
   out->diff = malloc(sizeof(double) * (size_t)n * (size_t)ss->n * (size_t)K);
-  if (!deltas || !out->diff) {
+  out->nrows = c->sc[0].series.nrows;
+  out->fan = malloc(sizeof(double) * (size_t)n * (size_t)ss->n * (size_t)out->nrows * RS_POST_FAN);
+  if (!deltas || !out->diff || !out->fan) {
     free(deltas);
-    free(out->diff);
-    out->diff = NULL;
+    rs_post_prediction_free(out);
     return rs_fail(err, RS_ERR_NOMEM, "posterior prediction: out of memory");
   }
   rs_status st = RS_OK;
@@ -198,6 +216,7 @@ rs_status rs_post_predict(const rs_compare *c, const rs_post_sample_set *ss, int
           }
           for (int i = 0; i < K; i++)
             o[i] = !okk ? (double)NAN : k == 0 ? sref[i] : sq_stats[i] - sref[i];
+          fan_rows(out, k, d, okk ? &sr : NULL, okk ? (k == 0 ? &sr : &sq) : NULL);
         }
         failed += !ok;
       }
@@ -217,7 +236,8 @@ rs_status rs_post_predict(const rs_compare *c, const rs_post_sample_set *ss, int
 void rs_post_prediction_free(rs_post_prediction *pr) {
   if (!pr) return;
   free(pr->diff);
-  pr->diff = NULL;
+  free(pr->fan);
+  pr->diff = pr->fan = NULL;
 }
 
 /* ---------------------------------------------------------------- summaries */
@@ -288,9 +308,68 @@ static void interval_of(const rs_post_prediction *pr, const rs_post_sample_set *
                            pr->ndraws, ss->logw, iv);
 }
 
+/* dir/NAME/posterior_fan.csv and dir/plots/fan_NAME for scenario k. */
+static rs_status write_fan(const char *dir, const rs_compare *c, const rs_post_sample_set *ss,
+                           const rs_post_prediction *pr, int k, rs_plots_report *plots,
+                           rs_error *err) {
+  rs_buf b;
+  rs_buf_init(&b);
+  rs_buf_printf(&b, "year");
+  for (int f = 0; f < RS_POST_FAN; f++) {
+    const char *nm = rs_indicator_info_get(rs_post_fan_indicators[f])->name;
+    rs_buf_printf(&b, ",%s_best,%s_q05,%s_q25,%s_q50,%s_q75,%s_q95", nm, nm, nm, nm, nm, nm);
+  }
+  rs_buf_printf(&b, "\n");
+  const rs_series *ref = &c->sc[0].series, *sc = &c->sc[k].series;
+  for (int r = 0; r < pr->nrows; r++) {
+    char v[32];
+    rs_buf_printf(&b, "%s", rs_format_csv6(ref->year[r], v));
+    for (int f = 0; f < RS_POST_FAN; f++) {
+      int col = rs_post_fan_indicators[f];
+      rs_post_interval iv;
+      size_t at = ((size_t)k * (size_t)pr->ndraws * (size_t)pr->nrows + (size_t)r) * RS_POST_FAN;
+      rs_post_weighted_summary(pr->fan + at + (size_t)f, (long)pr->nrows * RS_POST_FAN, pr->ndraws,
+                               ss->logw, &iv);
+      double best =
+          r < sc->nrows ? rs_series_at(sc, r, col) - rs_series_at(ref, r, col) : (double)NAN;
+      char a[6][32];
+      rs_buf_printf(&b, ",%s,%s,%s,%s,%s,%s", rs_format_csv6(best, a[0]),
+                    rs_format_csv6(iv.q05, a[1]), rs_format_csv6(iv.q25, a[2]),
+                    rs_format_csv6(iv.median, a[3]), rs_format_csv6(iv.q75, a[4]),
+                    rs_format_csv6(iv.q95, a[5]));
+    }
+    rs_buf_printf(&b, "\n");
+  }
+  char path[4200];
+  snprintf(path, sizeof path, "%s/%s", dir, c->sc[k].name);
+  rs_status st = rs_mkdir_p(path, err);
+  snprintf(path, sizeof path, "%s/%s/posterior_fan.csv", dir, c->sc[k].name);
+  if (st == RS_OK)
+    st = b.failed ? rs_fail(err, RS_ERR_NOMEM, "%s: out of memory", path)
+                  : rs_write_file(path, b.data, err);
+  rs_buf_free(&b);
+  if (st != RS_OK) return st;
+  rs_plots_fan_panel panels[RS_POST_FAN];
+  for (int f = 0; f < RS_POST_FAN; f++) {
+    int col = rs_post_fan_indicators[f];
+    memset(&panels[f], 0, sizeof panels[f]);
+    panels[f].column = 2 + 6 * f;
+    panels[f].scale = rs_plots_indicator_scale(col, panels[f].units, sizeof panels[f].units);
+    snprintf(panels[f].label, sizeof panels[f].label, "%s", rs_indicator_info_get(col)->label);
+  }
+  char csv[300], name[96], title[300], pdir[4200];
+  snprintf(csv, sizeof csv, "../%s/posterior_fan.csv", c->sc[k].name);
+  snprintf(name, sizeof name, "fan_%s", c->sc[k].name);
+  snprintf(title, sizeof title,
+           "%s minus %s over %d posterior draws: median, 50 %% and 90 %% bands, best fit dashed",
+           c->sc[k].name, c->sc[0].name, ss->n);
+  snprintf(pdir, sizeof pdir, "%s/plots", dir);
+  return rs_plots_fan(pdir, name, csv, title, panels, RS_POST_FAN, plots, err);
+}
+
 rs_status rs_post_predict_write(const char *dir, const rs_compare *c, const rs_post_sample_set *ss,
                                 const rs_post_prediction *pr, const char *label, const char *suffix,
-                                rs_error *err) {
+                                rs_plots_report *plots, rs_error *err) {
   rs_buf b;
   rs_buf_init(&b);
   rs_buf_printf(&b,
@@ -354,6 +433,8 @@ rs_status rs_post_predict_write(const char *dir, const rs_compare *c, const rs_p
   s = b.failed ? rs_fail(err, RS_ERR_NOMEM, "%s: out of memory", path)
                : rs_write_file(path, b.data, err);
   rs_buf_free(&b);
+  for (int k = 1; s == RS_OK && !suffix[0] && k < c->n; k++)
+    s = write_fan(dir, c, ss, pr, k, plots, err);
   return s;
 }
 
