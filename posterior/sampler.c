@@ -9,7 +9,8 @@
  * x (ter Braak and Vrugt 2008), rejected when it leaves the bounds, with its Jacobian factor
  * |x* - z|^(d-1) / |x - z|^(d-1). Both are symmetric or corrected, so the chains leave the
  * posterior invariant. The archive starts with max(10 d, 100) draws from the warm start (the
- * calibration's optimum and its covariance) and gets every chain's state every 10 iterations.
+ * calibration's optimum and its covariance) and gets every chain's state every 10 iterations;
+ * halfway through the warm-up it forgets the warm start's draws (forget_warm_start).
  *
  * Determinism: every chain has its own xoshiro256** stream seeded from (seed, chain); within an
  * iteration the chains read the archive as it was at the iteration's start and write only their
@@ -434,6 +435,17 @@ static void archive(state *s) {
     memcpy(s->z + (size_t)s->zn * (size_t)s->d, s->ch[c].x, sizeof(double) * (size_t)s->d);
 }
 
+/* Halfway through the warm-up, the archive forgets the draws from the warm start when the
+ * chains have given it at least as many states: the Laplace approximation's spread (capped at a
+ * tenth of each range) is far wider than the posterior in its well-identified directions, and
+ * differences of such points propose jumps that are mostly rejected. */
+static void forget_warm_start(state *s, int d) {
+  int z0 = d * 10 > 100 ? d * 10 : 100;
+  if (s->zn - z0 < z0) return;
+  memmove(s->z, s->z + (size_t)z0 * (size_t)d, sizeof(double) * (size_t)(s->zn - z0) * (size_t)d);
+  s->zn -= z0;
+}
+
 static rs_status check_options(const rs_post_problem *pb, const rs_post_options *opt,
                                rs_error *err) {
   if (pb->d < 1 || pb->d > RS_POST_MAXDIM || !pb->fn)
@@ -523,6 +535,7 @@ rs_status rs_post_sample(const rs_post_problem *pb, const rs_post_options *opt_i
     s.failed += fl;
     s.iter++;
     if (s.iter % ARCHIVE_EVERY == 0) archive(&s);
+    if (s.iter == warm_iters / 2) forget_warm_start(&s, pb->d);
     if (s.iter % opt.thin == 0) store(&s, out);
     if (opt.checkpoint && opt.checkpoint_every > 0 && s.iter % opt.checkpoint_every == 0 &&
         s.iter < s.total && (st = write_checkpoint(opt.checkpoint, &s, &opt, out, err)) != RS_OK)
