@@ -152,7 +152,8 @@ rs_status rs_plots_fan(const char *plotdir, const char *name, const char *csv, c
   int rows, cols;
   grid(npanels, &rows, &cols);
   put_head(&b, name, rows, cols, title);
-  rs_buf_printf(&b, "  set key top left samplen 2 spacing 1.4 opaque\n  set grid ytics lc rgb \"#dddddd\"\n");
+  rs_buf_printf(
+      &b, "  set key top left samplen 2 spacing 1.4 opaque\n  set grid ytics lc rgb \"#dddddd\"\n");
   for (int p = 0; p < npanels; p++) {
     const rs_plots_fan_panel *pl = &panels[p];
     int c = pl->column;
