@@ -35,11 +35,11 @@ posterior_draws_do_not_depend_on_the_thread_count() {
 }
 
 posterior_sigterm_leaves_a_checkpoint_and_resume_gives_the_same_bytes() {
-  big=(params/baseline.cfg --chains 4 --samples 200 --threads 2 -q)
+  big=(params/baseline.cfg --chains 4 --samples 300 --threads 2 -q)
   "$RELSIM" posterior "${big[@]}" -o "$TMP/full" >/dev/null 2>&1 || fail "uninterrupted run"
   "$RELSIM" posterior "${big[@]}" -o "$TMP/cut" >/dev/null 2>"$TMP/err" &
   pid=$!
-  sleep 1
+  sleep 0.5
   kill -TERM "$pid" 2>/dev/null
   wait "$pid"
   st=$?
