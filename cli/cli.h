@@ -40,6 +40,19 @@ int rs_cli_load(const char *file, const char *const *sets, int nsets, double to,
 int rs_cli_parse_int(const char *cmd, const char *opt, const char *text, long lo, long hi,
                      long *out);
 
+/* The argument loop of a command that takes one base scenario and options (calibrate,
+ * posterior): -h/--help prints usage and returns 0; every other argument starting with '-' goes
+ * to option(argc, argv, &i, args), which returns -1 when it handled it, else an exit status;
+ * the first other argument is *base, a second one is a usage error; no base is one too (the
+ * message suggests `relsim CMD params/baseline.cfg`). Returns -1 to go on, else the exit status. */
+int rs_cli_parse_base(const char *cmd, int argc, char **argv, const char *usage,
+                      int (*option)(int argc, char **argv, int *i, void *args), void *args,
+                      const char **base);
+
+/* The target files when no --targets is given: the paper's figures and the external data,
+ * appended to targets[*n]. */
+void rs_cli_default_targets(const char **targets, int *n);
+
 /* The whole command line as one string (for manifests), into buf. */
 void rs_cli_command_line(int argc, char **argv, char *buf, size_t n);
 /* Parse a year for --to: a number in [1900, 2200]. Returns 0 and sets *year, or prints a usage

@@ -56,8 +56,6 @@ static void on_signal(int sig) {
   interrupted = 1;
 }
 
-static const char *const default_targets[] = {"params/targets.cfg", "params/targets/data.cfg"};
-
 typedef struct post_args {
   const char *base, *free_file, *out, *start, *sets[256];
   const char *targets[RS_TARGET_FILES_MAX];
@@ -65,7 +63,8 @@ typedef struct post_args {
   rs_post_options opt;
 } post_args;
 
-static int parse_option(int argc, char **argv, int *i, post_args *a) {
+static int parse_option(int argc, char **argv, int *i, void *args) {
+  post_args *a = args;
   const char *arg = argv[*i], *v;
   long x;
 #define VALUE(name) \
@@ -128,28 +127,9 @@ static int parse_args(int argc, char **argv, post_args *a) {
   a->out = "out/posterior";
   a->start = "params/calibrated.cfg";
   a->opt = rs_post_default_options();
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-      fputs(posterior_usage, stdout);
-      return 0;
-    }
-    if (argv[i][0] == '-' && argv[i][1] != '\0') {
-      int rc = parse_option(argc, argv, &i, a);
-      if (rc >= 0) return rc;
-    } else if (a->base) {
-      rs_cli_error("posterior: one base scenario at a time ('%s' and '%s')", a->base, argv[i]);
-      return 2;
-    } else {
-      a->base = argv[i];
-    }
-  }
-  if (!a->base) {
-    rs_cli_error("posterior: no base scenario (try: relsim posterior params/baseline.cfg)");
-    return 2;
-  }
-  if (a->ntargets == 0)
-    for (int i = 0; i < (int)(sizeof default_targets / sizeof *default_targets); i++)
-      a->targets[a->ntargets++] = default_targets[i];
+  int rc = rs_cli_parse_base("posterior", argc, argv, posterior_usage, parse_option, a, &a->base);
+  if (rc >= 0) return rc;
+  if (a->ntargets == 0) rs_cli_default_targets(a->targets, &a->ntargets);
   a->opt.progress = !a->quiet && isatty(STDERR_FILENO);
   return -1;
 }
