@@ -134,15 +134,14 @@ static rs_status write_cfg(const char *dir, const rs_post_run *run, rs_error *er
   snprintf(path, sizeof path, "%s/posterior.cfg", dir);
   rs_buf h;
   rs_buf_init(&h);
-  rs_buf_printf(
-      &h,
-      "# posterior.cfg -- relsim: the posterior median of every free parameter, as a\n"
-      "# scenario over the base file below (the medians taken one at a time: a point\n"
-      "# of the parameter space, not a draw). chains.csv beside it holds the draws.\n#\n");
-  if (run->command) rs_buf_printf(&h, "# command:  %s\n", run->command);
-  rs_buf_printf(&h, "# base:     %s\n# free:     %s\n#\n", run->base_path, run->fs->file);
+  rs_buf_printf(&h,
+                "posterior.cfg -- relsim: the posterior median of every free parameter, as a\n"
+                "scenario over the base file below (the medians taken one at a time: a point\n"
+                "of the parameter space, not a draw). chains.csv beside it holds the draws.\n\n");
+  if (run->command) rs_buf_printf(&h, "command:  %s\n", run->command);
+  rs_buf_printf(&h, "base:     %s\nfree:     %s\n\n", run->base_path, run->fs->file);
   for (int j = 0; j < run->dr->d; j++)
-    rs_buf_printf(&h, "#   %-30s median %-12.6g 90 %% interval %.6g to %.6g (R-hat %.3f)\n",
+    rs_buf_printf(&h, "  %-30s median %-12.6g 90 %% interval %.6g to %.6g (R-hat %.3f)\n",
                   param(run, j)->name, run->s[j].q50, run->s[j].q05, run->s[j].q95, run->s[j].rhat);
   if (h.failed) {
     rs_buf_free(&h);
