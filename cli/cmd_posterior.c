@@ -40,6 +40,9 @@ static const char posterior_usage[] =
     "  --thin K           iterations per stored draw (default 1)\n"
     "  --seed K           seed (default 20010618)\n"
     "  --threads T        OpenMP threads (default: all cores); the draws do not depend on T\n"
+    "  --log-scale        sample rates and scales on a log scale (those whose range spans a\n"
+    "                     decade above a positive lower bound, or that start in the lower third\n"
+    "                     of a range from 0): the same posterior, often better mixing\n"
     "  --resume           continue from DIR/checkpoint.bin (same options): the result is the\n"
     "                     same bit for bit as an uninterrupted run\n"
     "  --set NAME=VALUE   override a setting of the base (as in relsim run)\n"
@@ -59,7 +62,7 @@ static void on_signal(int sig) {
 typedef struct post_args {
   const char *base, *free_file, *out, *start, *sets[256];
   const char *targets[RS_TARGET_FILES_MAX];
-  int ntargets, nsets, quiet, paper_only, resume;
+  int ntargets, nsets, quiet, paper_only, resume, log_scale;
   rs_post_options opt;
 } post_args;
 
@@ -105,6 +108,8 @@ static int parse_option(int argc, char **argv, int *i, void *args) {
     a->opt.seed = (uint64_t)x;
   } else if (rs_cli_is_opt(arg, "--threads", NULL)) {
     INT("--threads", 1, 256, a->opt.threads);
+  } else if (strcmp(arg, "--log-scale") == 0) {
+    a->log_scale = 1;
   } else if (strcmp(arg, "--resume") == 0) {
     a->resume = 1;
   } else if (rs_cli_is_opt(arg, "--set", NULL)) {
@@ -223,6 +228,7 @@ int rs_cmd_posterior(int argc, char **argv) {
   if (st == RS_OK) st = rs_mkdir_p(a.out, &err);
   if (st == RS_OK) st = warm_covariance(&start, &ts, &fs, a.opt.threads, &at, cov, &err);
   if (st == RS_OK) st = rs_post_model_init(&pm, &base, &ts, &fs, a.opt.threads, &err);
+  pm.log_scale = a.log_scale;
   if (st == RS_OK) st = rs_post_model_problem(&pm, &at, cov, &pb, cov2, &err);
   struct sigaction sa, old_int, old_term;
   memset(&sa, 0, sizeof sa);
@@ -244,6 +250,8 @@ int rs_cmd_posterior(int argc, char **argv) {
         dr.stored, dr.warmup + dr.samples, ck);
     rc = 130;
   } else if (st == RS_OK) {
+    for (long k = 0; k < (long)dr.chains * (dr.warmup + dr.samples); k++)
+      rs_post_model_to_x(&pm, dr.x + k * dr.d, dr.x + k * dr.d);
     rs_post_summarise_draws(&dr, s);
     char cmd[4096];
     memcpy(cmd, "relsim ", 8);

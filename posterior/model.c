@@ -73,9 +73,22 @@ static double log_prior(const rs_post_model *pm, const double *x) {
   return lp;
 }
 
-int rs_post_model_logp(void *ctx, int thread, const double *x, double *loglik, double *logprior) {
+void rs_post_model_to_x(const rs_post_model *pm, const double *u, double *x) {
+  int d = pm->fs->n + 1;
+  for (int j = 0; j < d; j++) {
+    double lo = j < pm->fs->n ? pm->fs->p[j].lower : pm->sigma.lower;
+    double hi = j < pm->fs->n ? pm->fs->p[j].upper : pm->sigma.upper;
+    x[j] = pm->log_scale && pm->logs[j] ? fmin(fmax(exp(u[j]) - pm->shift[j] + lo, lo), hi) : u[j];
+  }
+}
+
+int rs_post_model_logp(void *ctx, int thread, const double *u, double *loglik, double *logprior) {
   rs_post_model *pm = ctx;
-  *logprior = log_prior(pm, x);
+  double x[RS_POST_MAXDIM], jac = 0.0;
+  rs_post_model_to_x(pm, u, x);
+  for (int j = 0; pm->log_scale && j <= pm->fs->n; j++)
+    if (pm->logs[j]) jac += u[j]; /* log |dx/du| = u */
+  *logprior = log_prior(pm, x) + jac;
   if (!isfinite(*logprior)) return 1;
   if (rs_calib_eval_residuals(pm->ev[thread], x, pm->res[thread], NULL) != RS_OK) return 1;
   double sigma = x[pm->fs->n], ss = 0.0;
@@ -83,6 +96,29 @@ int rs_post_model_logp(void *ctx, int thread, const double *x, double *loglik, d
   *loglik =
       -0.5 * ss / (sigma * sigma) - pm->m * (log(sigma) + 0.5 * log(2.0 * 3.14159265358979323846));
   return !isfinite(*loglik);
+}
+
+/* Pose pb in the log coordinates of rs_post_model_problem's comment (bounds, start, covariance
+ * by the delta method). */
+static void to_log(rs_post_model *pm, rs_post_problem *pb) {
+  int d = pb->d;
+  double a[RS_POST_MAXDIM];
+  for (int j = 0; j < d; j++) {
+    double lo = pb->lo[j], hi = pb->hi[j], w = hi - lo;
+    pm->logs[j] = (lo > 0.0 && hi >= 10.0 * lo) || (lo == 0.0 && pb->start[j] < lo + w / 3.0);
+    a[j] = 1.0;
+    if (!pm->logs[j]) continue;
+    pm->shift[j] = lo > 0.0 ? lo : 1e-3 * w;
+    a[j] = pb->start[j] - lo + pm->shift[j];
+    pb->lo[j] = log(pm->shift[j]);
+    pb->hi[j] = log(w + pm->shift[j]);
+    pb->start[j] = log(a[j]);
+  }
+  if (pb->start_cov) {
+    double *c = (double *)pb->start_cov;
+    for (int i = 0; i < d; i++)
+      for (int j = 0; j < d; j++) c[i * d + j] /= a[i] * a[j];
+  }
 }
 
 rs_status rs_post_model_problem(rs_post_model *pm, const rs_params *start, const double *cov,
@@ -112,6 +148,7 @@ rs_status rs_post_model_problem(rs_post_model *pm, const rs_params *start, const
     cov_out[n * d + n] = s * s / (2.0 * pm->m);
     pb->start_cov = cov_out;
   }
+  if (pm->log_scale) to_log(pm, pb);
   pb->fn = rs_post_model_logp;
   pb->ctx = pm;
   return RS_OK;

@@ -124,7 +124,15 @@ typedef struct rs_post_model {
   int nthreads;
   rs_calib_eval **ev; /* one evaluator per thread */
   double **res;       /* one residual buffer per thread */
+  /* with log_scale (rs_post_model_problem): the sampler moves u = log(x - lower + shift) for the
+   * parameters with logs[j] set; rs_post_model_logp then reads u and adds the Jacobian */
+  int log_scale;
+  int logs[RS_POST_MAXDIM];
+  double shift[RS_POST_MAXDIM];
 } rs_post_model;
+
+/* x from the sampler's coordinates u (the identity without log_scale), d values. */
+void rs_post_model_to_x(const rs_post_model *pm, const double *u, double *x);
 
 /* The solver settings of every run of the sampler, set on p in one place: the calibration's
  * (BDF, the scenario's tolerances) today, so that the likelihood is the fit's. A faster method
@@ -145,7 +153,12 @@ void rs_post_model_free(rs_post_model *pm);
  * logprior = the sum of the free parameters' log priors and sigma's. ctx is an rs_post_model. */
 int rs_post_model_logp(void *ctx, int thread, const double *x, double *loglik, double *logprior);
 
-/* The problem of pm: bounds from the free set and sigma, the warm start at start's values of
+/* With pm->log_scale set before the call, the problem is posed in u = log(x - lower + shift)
+ * for every parameter whose range spans ten times its lower bound (shift = lower > 0) or, with
+ * lower = 0, whose warm start lies in the lower third of its range (shift = range / 1000):
+ * rates and scales whose posteriors are curved ridges (products identified, not factors) become
+ * closer to straight ones; the draws are mapped back with rs_post_model_to_x.
+ * The problem of pm: bounds from the free set and sigma, the warm start at start's values of
  * the free parameters (clamped into the bounds) and sigma at sqrt(cost/m) of its residuals,
  * and the Gauss-Newton covariance cov (n x n, may be NULL) scaled by sigma^2, sigma's variance
  * (sigma^2 / (2m)) added. */

@@ -446,6 +446,44 @@ static void posterior_predictive_intervals_contain_the_best_fit_when_the_posteri
   rs_compare_free(&c);
 }
 
+static void the_log_scale_is_the_same_posterior_with_its_jacobian(void) {
+  rs_params base, cal;
+  rs_error err;
+  CHECK(rs_params_load("params/baseline.cfg", &base, NULL, &err) == RS_OK);
+  CHECK(rs_params_load("params/calibrated.cfg", &cal, NULL, &err) == RS_OK);
+  rs_free_set fs;
+  CHECK(rs_free_load("params/free.cfg", &base, &fs, &err) == RS_OK);
+  const char *files[] = {"params/targets.cfg", "params/targets/data.cfg"};
+  rs_targets ts;
+  memset(&ts, 0, sizeof ts);
+  CHECK(rs_targets_load_files(files, 2, 0, 1955.0, 2000.0, &ts, &err) == RS_OK);
+  rs_post_model a, b;
+  rs_post_problem pa, pb;
+  CHECK(rs_post_model_init(&a, &base, &ts, &fs, 1, &err) == RS_OK);
+  CHECK(rs_post_model_init(&b, &base, &ts, &fs, 1, &err) == RS_OK);
+  b.log_scale = 1;
+  CHECK(rs_post_model_problem(&a, &cal, NULL, &pa, NULL, &err) == RS_OK);
+  CHECK(rs_post_model_problem(&b, &cal, NULL, &pb, NULL, &err) == RS_OK);
+  int nlog = 0;
+  double x[RS_POST_MAXDIM], jac = 0.0;
+  rs_post_model_to_x(&b, pb.start, x);
+  for (int j = 0; j < pa.d; j++) {
+    nlog += b.logs[j];
+    if (b.logs[j]) jac += pb.start[j];
+    CHECK_REL(x[j], pa.start[j], 1e-12); /* the same point */
+    CHECK(pb.lo[j] <= pb.start[j] && pb.start[j] <= pb.hi[j]);
+  }
+  CHECK(nlog >= 5 && b.logs[pa.d - 1]); /* kappa_b, chi, ... and sigma */
+  double lla, lpa, llb, lpb;
+  CHECK(rs_post_model_logp(&a, 0, pa.start, &lla, &lpa) == 0);
+  CHECK(rs_post_model_logp(&b, 0, pb.start, &llb, &lpb) == 0);
+  CHECK_REL(llb, lla, 1e-5); /* exp(log x) rounds: the runs differ by the solver tolerance */
+  CHECK_REL(lpb, lpa + jac, 1e-6);
+  rs_post_model_free(&a);
+  rs_post_model_free(&b);
+  rs_targets_free(&ts);
+}
+
 int main(void) {
   RUN(every_prior_integrates_to_one_and_its_quantile_inverts_it);
   RUN(prior_syntax_errors_name_the_file_and_line);
@@ -456,6 +494,7 @@ int main(void) {
   RUN(ess_of_known_processes_and_rhat_of_chains_that_have_not_mixed);
   RUN(the_draws_are_the_same_for_any_thread_count);
   RUN(a_resumed_run_equals_an_uninterrupted_one);
+  RUN(the_log_scale_is_the_same_posterior_with_its_jacobian);
   RUN(importance_weights_equal_one_under_the_same_prior);
   RUN(posterior_predictive_intervals_contain_the_best_fit_when_the_posterior_is_tight);
   return CHECK_DONE();
