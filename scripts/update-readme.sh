@@ -193,7 +193,7 @@ if [ -f "$pdir/posterior.csv" ] && [ -f out/posterior/summary.md ]; then
     printf 'Without the Asian network (`no_regionalization` applied on top of each of 1,000 posterior draws and\n'
     printf 'compared with the same draw; `scripts/posterior.sh`, `out/compare-posterior/posterior*.md`), under\n'
     printf 'the default priors: the posterior median of each difference, time averages, with its 90 %%\n'
-    printf 'interval in brackets (fan charts: `out/compare-posterior/plots/fan_no_regionalization`):\n\n'
+    printf 'interval in brackets (the fan chart and every parameter in [docs/posterior.md](docs/posterior.md)):\n\n'
     table "$pdir/posterior.csv"
     printf '\nThe thesis as a probability, under three priors on the erosion of ties `ties.kappa_e`: the\n'
     printf 'default (half-normal, scale 10), a sceptical one (half-normal, scale 2: weak erosion) and a\n'
@@ -206,7 +206,7 @@ if [ -f "$pdir/posterior.csv" ] && [ -f out/posterior/summary.md ]; then
     prow "sceptical" "$pdir/posterior_kappa_e_sceptical.csv"
     prow "sympathetic" "$pdir/posterior_kappa_e_sympathetic.csv"
     printf '\nThe sampler: %s; where it has not converged, these probabilities are provisional\n' "$verdict"
-    printf '(`docs/posterior.md`).\n'
+    printf '([docs/posterior.md](docs/posterior.md)).\n'
     true)
   replace what-the-model-says-posterior "$psays"
 fi
