@@ -242,6 +242,43 @@ rs_status rs_calib_residuals(const rs_params *base, const rs_targets *ts, const 
   return st;
 }
 
+/* A reusable evaluator: one workspace for many evaluations (the posterior's sampler). */
+struct rs_calib_eval {
+  problem pb;
+};
+
+rs_calib_eval *rs_calib_eval_alloc(const rs_params *base, const rs_targets *ts,
+                                   const rs_free_set *fs, rs_error *err) {
+  rs_calib_eval *ev = malloc(sizeof *ev);
+  if (!ev) {
+    rs_fail(err, RS_ERR_NOMEM, "calibration: out of memory");
+    return NULL;
+  }
+  if (problem_init(&ev->pb, base, ts, fs, RS_JAC_SENS, err) != RS_OK) {
+    free(ev);
+    return NULL;
+  }
+  return ev;
+}
+
+int rs_calib_eval_nresiduals(const rs_calib_eval *ev) {
+  int priors = 0;
+  for (int j = 0; j < ev->pb.fs->n; j++) priors += ev->pb.fs->p[j].has_prior;
+  return ev->pb.m - priors;
+}
+
+rs_status rs_calib_eval_residuals(rs_calib_eval *ev, const double *x, double *res, rs_error *err) {
+  rs_status st = eval_f(&ev->pb, x, res);
+  if (st != RS_OK && err) *err = ev->pb.err;
+  return st;
+}
+
+void rs_calib_eval_free(rs_calib_eval *ev) {
+  if (!ev) return;
+  problem_free(&ev->pb);
+  free(ev);
+}
+
 /* ---------------------------------------------------------------- the design */
 
 /* splitmix64: a small, well-mixed generator; the design depends on the seed only. */

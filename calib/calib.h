@@ -23,15 +23,30 @@
 
 #define RS_FREE_MAX 32
 
+/* The kinds of prior a free parameter can have (free.cfg: prior = { kind = "..."; ... };). Every
+ * prior is truncated to the search bounds [lower, upper] and normalised there. */
+typedef enum rs_prior_kind {
+  RS_PRIOR_UNIFORM,   /* uniform on the bounds (the default: no prior given) */
+  RS_PRIOR_NORMAL,    /* mean, sd (also the old prior = [mean, sd]) */
+  RS_PRIOR_LOGNORMAL, /* median, sdlog: log x normal with mean log(median); needs lower >= 0 */
+  RS_PRIOR_BETA,      /* a, b: (x - lower)/(upper - lower) is Beta(a, b) */
+  RS_PRIOR_HALFNORMAL /* scale: x - lower is |N(0, scale^2)| */
+} rs_prior_kind;
+
 typedef struct rs_free_param {
   rs_pref ref;   /* the parameter (a scalar or an event magnitude) */
   char name[64]; /* "tfp.lambda", "event.bubble.magnitude" */
   double lower;  /* search bounds, inside the registry bounds */
   double upper;
-  int has_prior; /* 1: a normal prior adds the residual (x - prior_mean) / prior_sd */
+  int has_prior; /* 1: a normal prior adds the residual (x - prior_mean) / prior_sd to the
+                    least-squares cost of the calibration (only normal priors do: least squares
+                    holds Gaussian terms; the posterior uses every kind) */
   double prior_mean;
   double prior_sd;
-  int line; /* line in free.cfg */
+  int prior_kind;    /* rs_prior_kind */
+  double prior_p[2]; /* its parameters, in the order of rs_prior_kind's comment */
+  double prior_lnz;  /* log of the prior's untruncated mass within the bounds */
+  int line;          /* line in free.cfg */
 } rs_free_param;
 
 typedef struct rs_free_set {
@@ -41,11 +56,42 @@ typedef struct rs_free_set {
 } rs_free_set;
 
 /* Load free.cfg against the base scenario: `free = ( { name = "tfp.lambda"; lower = 0.01;
- * upper = 0.2; }, { name = "ties.kappa_e"; prior = [3.0, 1.0]; }, ... );` (bounds default to the
- * registry's; `prior = [mean, sd]` optional). Errors name file:line: unknown or non-real
- * parameter (with the closest name), bounds outside the registry's or not lower < upper, the
- * base value outside the bounds, a duplicate, more than RS_FREE_MAX. */
+ * upper = 0.2; }, { name = "ties.kappa_e"; prior = { kind = "lognormal"; median = 6.0; sdlog = 1.0;
+ * }; }, ... );` (bounds default to the registry's; the prior is optional: uniform on the bounds
+ * without one; kinds and fields: "uniform" (none), "normal" (mean, sd), "lognormal" (median,
+ * sdlog), "beta" (a, b) and "half-normal" (scale); the old `prior = [mean, sd]` is a normal).
+ * Errors name file:line: unknown or non-real parameter (with the closest name), bounds outside the
+ * registry's or not lower < upper, the base value outside the bounds, a duplicate, more than
+ * RS_FREE_MAX, a prior of an unknown kind, with unknown, missing or non-numeric fields or bad
+ * values (rs_free_set_prior). */
 rs_status rs_free_load(const char *path, const rs_params *base, rs_free_set *fs, rs_error *err);
+
+/* Set fp's prior to kind with parameters p0, p1 (unused ones ignored), checking them against its
+ * bounds: RS_ERR_INPUT with a message (without file:line) for a bad value (sd, sdlog, scale,
+ * a, b not > 0 and finite, a mean or median not finite, a lognormal on bounds below 0, a
+ * median not > 0, or a prior with (almost) no mass within the bounds). The free-file loader
+ * uses it; so can a caller that builds a free set by hand. */
+rs_status rs_free_set_prior(rs_free_param *fp, int kind, double p0, double p1, rs_error *err);
+
+/* "uniform", "normal", "lognormal", "beta", "half-normal"; "?" for another value. */
+const char *rs_free_prior_kind_name(int kind);
+
+/* The prior's description for tables: "uniform", "normal(3, 1)", "lognormal(median 6, sdlog
+ * 1)", "beta(2, 2)", "half-normal(10)", into buf. */
+const char *rs_free_prior_describe(const rs_free_param *fp, char *buf, size_t n);
+
+/* The log density of fp's prior at x, truncated to and normalised on [lower, upper]; -INFINITY
+ * outside the bounds (and where the density is 0, e.g. a lognormal at 0). */
+double rs_free_prior_logpdf(const rs_free_param *fp, double x);
+
+/* The inverse of the truncated prior's distribution function: the x in [lower, upper] whose
+ * prior probability below is u (0 <= u <= 1; 0 and 1 give the bounds), to map a point of the
+ * unit cube to a draw from the prior. */
+double rs_free_prior_quantile(const rs_free_param *fp, double u);
+
+/* The truncated prior's standard deviation (by quadrature of the quantile function: 2,000
+ * midpoints, to about 1e-4 relative), for comparing prior and posterior spread. */
+double rs_free_prior_sd(const rs_free_param *fp);
 
 /* ---------------------------------------------------------------- bounded least squares (lsq.c) */
 
@@ -230,6 +276,23 @@ rs_status rs_calib_refit(const rs_params *start, const rs_targets *ts, const rs_
 rs_status rs_calib_residuals(const rs_params *base, const rs_targets *ts, const rs_free_set *fs,
                              const double *x, int kind, double *res, double *J, int *m,
                              rs_error *err);
+
+/* A reusable evaluator of the weighted residuals (as rs_calib_residuals without J): one model
+ * workspace for many evaluations, for samplers that evaluate the fit at many points. One per
+ * thread; base, ts and fs must outlive it. rs_calib_eval_residuals writes the residuals of the
+ * targets first (rs_calib_eval_nresiduals of them, in target order, as rs_calib_result.res) and
+ * then one per normal prior (has_prior), so res needs room for both; a run that fails returns
+ * its status with the run's message in err. */
+typedef struct rs_calib_eval rs_calib_eval;
+rs_calib_eval *rs_calib_eval_alloc(const rs_params *base, const rs_targets *ts,
+                                   const rs_free_set *fs, rs_error *err);
+int rs_calib_eval_nresiduals(const rs_calib_eval *ev); /* target residuals, priors excluded */
+rs_status rs_calib_eval_residuals(rs_calib_eval *ev, const double *x, double *res, rs_error *err);
+void rs_calib_eval_free(rs_calib_eval *ev); /* NULL is fine */
+
+/* How a file in dir refers to base_path: relative to dir, from the real paths of both (absolute
+ * when they share nothing but the root), for the `base = ...;` line of a written scenario. */
+void rs_calib_base_reference(const char *dir, const char *base_path, char *out, size_t n);
 
 /* ---------------------------------------------------------------- profiles (profile.c) */
 

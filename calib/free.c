@@ -41,18 +41,86 @@ static rs_status check_fields(const char *path, config_setting_t *entry, rs_erro
   return RS_OK;
 }
 
+/* The fields of each prior kind, in the order of rs_free_param.prior_p. */
+static const struct {
+  int kind;
+  const char *name;
+  const char *field[2];
+} prior_kinds[] = {
+    {RS_PRIOR_UNIFORM, "uniform", {NULL, NULL}},
+    {RS_PRIOR_NORMAL, "normal", {"mean", "sd"}},
+    {RS_PRIOR_LOGNORMAL, "lognormal", {"median", "sdlog"}},
+    {RS_PRIOR_BETA, "beta", {"a", "b"}},
+    {RS_PRIOR_HALFNORMAL, "half-normal", {"scale", NULL}},
+};
+
+/* prior = { kind = "..."; FIELD = number; ... }: every field of the kind, nothing else. */
+static rs_status read_prior_group(const char *path, config_setting_t *pr, rs_free_param *fp,
+                                  rs_error *err) {
+  int line = (int)config_setting_source_line(pr);
+  const char *kind = NULL;
+  if (!config_setting_lookup_string(pr, "kind", &kind))
+    return rs_fail(err, RS_ERR_INPUT,
+                   "%s:%d: a prior needs kind = \"uniform\", \"normal\", \"lognormal\", "
+                   "\"beta\" or \"half-normal\"",
+                   path, line);
+  int k = -1;
+  for (int i = 0; i < (int)(sizeof prior_kinds / sizeof *prior_kinds); i++)
+    if (strcmp(kind, prior_kinds[i].name) == 0) k = i;
+  if (k < 0)
+    return rs_fail(err, RS_ERR_INPUT,
+                   "%s:%d: unknown prior kind '%s' (kinds: uniform, normal, lognormal, beta, "
+                   "half-normal)",
+                   path, line, kind);
+  double v[2] = {0.0, 0.0};
+  for (int f = 0; f < config_setting_length(pr); f++) {
+    config_setting_t *s = config_setting_get_elem(pr, (unsigned)f);
+    const char *fn = config_setting_name(s);
+    int slot = -1;
+    for (int q = 0; q < 2; q++)
+      if (prior_kinds[k].field[q] && strcmp(fn, prior_kinds[k].field[q]) == 0) slot = q;
+    if (strcmp(fn, "kind") == 0) continue;
+    if (slot < 0)
+      return rs_fail(err, RS_ERR_INPUT, "%s:%d: a %s prior has no field '%s'%s%s%s%s", path,
+                     (int)config_setting_source_line(s), kind, fn,
+                     prior_kinds[k].field[0] ? " (fields: " : "",
+                     prior_kinds[k].field[0] ? prior_kinds[k].field[0] : "",
+                     prior_kinds[k].field[1] ? ", " : "",
+                     prior_kinds[k].field[1] ? prior_kinds[k].field[1] : "");
+  }
+  for (int q = 0; q < 2; q++) {
+    if (!prior_kinds[k].field[q]) continue;
+    int found;
+    rs_status st = read_number(path, pr, prior_kinds[k].field[q], &v[q], &found, err);
+    if (st != RS_OK) return st;
+    if (!found)
+      return rs_fail(err, RS_ERR_INPUT, "%s:%d: the %s prior needs '%s'", path, line, kind,
+                     prior_kinds[k].field[q]);
+  }
+  rs_error e2;
+  if (rs_free_set_prior(fp, prior_kinds[k].kind, v[0], v[1], &e2) != RS_OK)
+    return rs_fail(err, RS_ERR_INPUT, "%s:%d: '%s': %s", path, line, fp->name, e2.msg);
+  return RS_OK;
+}
+
+/* prior = [mean, sd] (a normal, the form of relsim 0.1) or prior = { kind = ...; ... }. */
 static rs_status read_prior(const char *path, config_setting_t *entry, rs_free_param *fp,
                             rs_error *err) {
   config_setting_t *pr = config_setting_get_member(entry, "prior");
-  if (!pr) return RS_OK;
+  rs_error e2;
+  if (!pr) return rs_free_set_prior(fp, RS_PRIOR_UNIFORM, 0.0, 0.0, &e2);
   int line = (int)config_setting_source_line(pr);
+  if (config_setting_is_group(pr)) return read_prior_group(path, pr, fp, err);
   if (!config_setting_is_aggregate(pr) || config_setting_length(pr) != 2)
-    return rs_fail(err, RS_ERR_INPUT, "%s:%d: 'prior' must be [mean, sd]", path, line);
-  fp->prior_mean = config_setting_get_float_elem(pr, 0);
-  fp->prior_sd = config_setting_get_float_elem(pr, 1);
-  if (!(fp->prior_sd > 0.0) || !isfinite(fp->prior_mean))
-    return rs_fail(err, RS_ERR_INPUT, "%s:%d: a prior needs a finite mean and sd > 0", path, line);
-  fp->has_prior = 1;
+    return rs_fail(err, RS_ERR_INPUT,
+                   "%s:%d: 'prior' must be [mean, sd] or { kind = \"...\"; ... }", path, line);
+  double v[2];
+  for (int q = 0; q < 2; q++)
+    if (!rs_params_setting_number(config_setting_get_elem(pr, (unsigned)q), &v[q]))
+      return rs_fail(err, RS_ERR_INPUT, "%s:%d: 'prior' must be [mean, sd] with numbers", path,
+                     line);
+  if (rs_free_set_prior(fp, RS_PRIOR_NORMAL, v[0], v[1], &e2) != RS_OK)
+    return rs_fail(err, RS_ERR_INPUT, "%s:%d: '%s': %s", path, line, fp->name, e2.msg);
   return RS_OK;
 }
 

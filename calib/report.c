@@ -103,7 +103,6 @@ static const char *gamma_reading(double gamma);
 static rs_status write_buf(const char *path, rs_buf *b, rs_error *err);
 static rs_status dir_file(const report_ctx *c, const char *name, char *out, size_t n,
                           rs_error *err);
-static void base_reference(const char *dir, const char *base_path, char *out, size_t n);
 static rs_status check_inputs(const rs_targets *ts, const rs_free_set *fs,
                               const rs_calib_result *res, rs_error *err);
 static rs_status check_profiles(const rs_free_set *fs, const rs_calib_profile *prof, int nprof,
@@ -397,7 +396,7 @@ static rs_status dir_file(const report_ctx *c, const char *name, char *out, size
  * computed from the real paths of both directories (so that moving or copying the tree keeps
  * the reference), or the absolute path when the two share nothing but the root or a real path
  * cannot be found. The file name itself is kept (a symbolic link stays a link). */
-static void base_reference(const char *dir, const char *base_path, char *out, size_t n) {
+void rs_calib_base_reference(const char *dir, const char *base_path, char *out, size_t n) {
   char bdir[RS_PATH_MAX], rd[PATH_MAX], rb[PATH_MAX], cwd[RS_PATH_MAX];
   const char *slash = strrchr(base_path, '/');
   const char *file = slash ? slash + 1 : base_path;
@@ -2273,7 +2272,7 @@ rs_status rs_calib_write_report(const char *dir, const char *base_path, const rs
   c.res = res;
   c.prof = profiles;
   c.nprof = nprofiles;
-  base_reference(dir, base_path, c.base_ref, sizeof c.base_ref);
+  rs_calib_base_reference(dir, base_path, c.base_ref, sizeof c.base_ref);
   for (int k = 0; k < ts->n; k++) {
     if (!ts->t[k].modelled) {
       c.nunmodelled++;

@@ -19,6 +19,7 @@ int rs_cmd_compare(int argc, char **argv);
 int rs_cmd_attribute(int argc, char **argv);
 int rs_cmd_ensemble(int argc, char **argv);
 int rs_cmd_sensitivity(int argc, char **argv);
+int rs_cmd_posterior(int argc, char **argv);
 
 /* ---- shared helpers (cli/common.c) */
 
@@ -58,6 +59,18 @@ int rs_cli_outdir_begin(rs_outdir *d, const char *dir, int no_clobber);
 /* Swap the work folder in unless interrupted (then the work folder is removed and 130 is
  * returned); returns 0 or the exit status, with the message printed. */
 int rs_cli_outdir_commit(rs_outdir *d);
+/* The argument loop of a command that takes one base scenario and options (calibrate,
+ * posterior): -h/--help prints usage and returns 0; every other argument starting with '-' goes
+ * to option(argc, argv, &i, args), which returns -1 when it handled it, else an exit status;
+ * the first other argument is *base, a second one is a usage error; no base is one too (the
+ * message suggests `relsim CMD params/baseline.cfg`). Returns -1 to go on, else the exit status. */
+int rs_cli_parse_base(const char *cmd, int argc, char **argv, const char *usage,
+                      int (*option)(int argc, char **argv, int *i, void *args), void *args,
+                      const char **base);
+
+/* The target files when no --targets is given: the paper's figures and the external data,
+ * appended to targets[*n]. */
+void rs_cli_default_targets(const char **targets, int *n);
 
 /* The whole command line as one string (for manifests), into buf. */
 void rs_cli_command_line(int argc, char **argv, char *buf, size_t n);

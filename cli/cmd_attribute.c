@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "compare.h"
+#include "posterior.h" /* --posterior: contributions over posterior draws */
 #include "plots.h"
 
 static const char attribute_usage[] =
@@ -46,6 +47,9 @@ static const char attribute_usage[] =
     "  --to YEAR          end every run in YEAR (both files; default: BASE's span.end)\n"
     "  --threads T        OpenMP threads (default: all cores); the result does not depend on T\n"
     "  --no-clobber       refuse to replace an existing, non-empty DIR\n"
+    "  --posterior DIR    also over --draws draws of a posterior (relsim posterior -o DIR): each\n"
+    "                     contribution's median and 90 % interval, posterior_attribution.csv\n"
+    "  --draws N          posterior draws used, evenly spaced (default 200; 2^n runs each)\n"
     "  -q, --quiet        print nothing but errors and warnings\n"
     "  -h, --help         this text\n"
     "\n"
@@ -65,6 +69,8 @@ typedef struct attr_args {
   double y1, y2; /* --year: y1 = y2 = Y; --mean: y1 < y2 */
   double to;
   int threads, quiet, no_clobber;
+  const char *posterior; /* --posterior DIR, or NULL */
+  int draws;
 } attr_args;
 
 /* A year: a finite number. Returns 0, or prints a usage error and returns 2. */
@@ -120,6 +126,14 @@ static int parse_option(int argc, char **argv, int *i, attr_args *a) {
   } else if (rs_cli_is_opt(arg, "--to", NULL)) {
     VALUE("--to");
     if (rs_cli_parse_year(v, &a->to)) return 2;
+  } else if (rs_cli_is_opt(arg, "--posterior", NULL)) {
+    VALUE("--posterior");
+    a->posterior = v;
+  } else if (rs_cli_is_opt(arg, "--draws", NULL)) {
+    VALUE("--draws");
+    long t;
+    if (rs_cli_parse_int("attribute", "--draws", v, 10, 100000, &t)) return 2;
+    a->draws = (int)t;
   } else if (rs_cli_is_opt(arg, "--threads", NULL)) {
     VALUE("--threads");
     long t;
@@ -141,6 +155,7 @@ static int parse_option(int argc, char **argv, int *i, attr_args *a) {
 static int parse_args(int argc, char **argv, attr_args *a) {
   memset(a, 0, sizeof *a);
   a->to = (double)NAN;
+  a->draws = 200;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
       fputs(attribute_usage, stdout);
@@ -661,6 +676,48 @@ static void put_waterfall(rs_buf *b, const attr_result *r) {
 
 /* ---------------------------------------------------------------- the command */
 
+/* --posterior: every contribution over the draws, as a median with a 90 % interval, printed
+ * and written to DIR/posterior_attribution.csv. */
+static rs_status posterior_attribution(const attr_args *a, const attr_result *r, const char *dir,
+                                       rs_error *err) {
+  rs_post_sample_set ss;
+  rs_status st = rs_post_read_draws(a->posterior, r->base, a->draws, &ss, err);
+  if (st != RS_OK) return st;
+  double *phi = malloc(sizeof(double) * (size_t)ss.n * (size_t)(r->d->n + 1));
+  int failed = 0;
+  st =
+      phi ? rs_post_shapley(r->base, r->d, &ss, r->col, a->y1, a->y2, a->threads, phi, &failed, err)
+          : rs_fail(err, RS_ERR_NOMEM, "attribute: out of memory");
+  rs_buf b;
+  rs_buf_init(&b);
+  rs_buf_printf(&b, "item,median,q05,q25,q75,q95,p_positive,best_fit,draws\n");
+  if (st == RS_OK && !a->quiet)
+    printf("\nover %d posterior draws of %s (%d failed): median [90 %% interval], %s\n", ss.n,
+           a->posterior, failed, r->units);
+  for (int i = 0; st == RS_OK && i < r->d->n; i++) {
+    rs_post_interval iv;
+    rs_post_weighted_summary(phi + i, r->d->n, ss.n, ss.logw, &iv);
+    char v[7][32];
+    csv_field(&b, r->d->item[i].name);
+    rs_buf_printf(&b, ",%s,%s,%s,%s,%s,%s,%s,%d\n", rs_format_csv6(iv.median, v[0]),
+                  rs_format_csv6(iv.q05, v[1]), rs_format_csv6(iv.q25, v[2]),
+                  rs_format_csv6(iv.q75, v[3]), rs_format_csv6(iv.q95, v[4]),
+                  rs_format_csv6(iv.p_positive, v[5]), rs_format_csv6(r->phi[i], v[6]), iv.n);
+    if (!a->quiet)
+      printf("  %-40s %+10.4g [%+.4g, %+.4g]  (best fit %+.4g)\n", r->d->item[i].name,
+             iv.median * r->scale, iv.q05 * r->scale, iv.q95 * r->scale, r->phi[i] * r->scale);
+  }
+  char path[RS_PATH_MAX + 32];
+  snprintf(path, sizeof path, "%s/posterior_attribution.csv", dir);
+  if (st == RS_OK)
+    st = b.failed ? rs_fail(err, RS_ERR_NOMEM, "%s: out of memory", path)
+                  : rs_write_file(path, b.data, err);
+  rs_buf_free(&b);
+  free(phi);
+  rs_post_sample_set_free(&ss);
+  return st;
+}
+
 static int attribute(const attr_args *a, int col) {
   rs_params *p = malloc(2 * sizeof *p);
   rs_provenance *prov = malloc(sizeof *prov);
@@ -720,6 +777,7 @@ static int attribute(const attr_args *a, int col) {
                     : rs_plots_render_script(od.work, "waterfall", b.data, &rep, &err);
     }
     rs_buf_free(&b);
+    if (st == RS_OK && a->posterior) st = posterior_attribution(a, r, od.work, &err);
     if (rc != 0) {
     } else if (st != RS_OK) {
       rs_cli_error("%s", err.msg);

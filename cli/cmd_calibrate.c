@@ -69,9 +69,6 @@ static const char calibrate_usage[] =
     "complete fit without them into DIR and exits with status 130. A later complete\n"
     "calibration into DIR removes DIR.partial.\n";
 
-/* The target files when no --targets is given: the paper's figures and the external data. */
-static const char *const default_targets[] = {"params/targets.cfg", "params/targets/data.cfg"};
-
 /* The thesis scenario when --profile is given without --thesis. */
 static const char default_thesis[] = "params/scenarios/no_regionalization.cfg";
 
@@ -110,7 +107,8 @@ static int add_profiles(cal_args *a, const char *v) {
 }
 
 /* One option at argv[*i]; returns -1 when handled, else an exit status. */
-static int parse_option(int argc, char **argv, int *i, cal_args *a) {
+static int parse_option(int argc, char **argv, int *i, void *args) {
+  cal_args *a = args;
   const char *arg = argv[*i], *v;
   long x;
 #define VALUE(name) \
@@ -202,28 +200,9 @@ static int parse_args(int argc, char **argv, cal_args *a) {
   a->profile_points = 7;
   a->thesis = default_thesis;
   a->thesis_to = 2025.0;
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-      fputs(calibrate_usage, stdout);
-      return 0;
-    }
-    if (argv[i][0] == '-' && argv[i][1] != '\0') {
-      int rc = parse_option(argc, argv, &i, a);
-      if (rc >= 0) return rc;
-    } else if (a->base) {
-      rs_cli_error("calibrate: one base scenario at a time ('%s' and '%s')", a->base, argv[i]);
-      return 2;
-    } else {
-      a->base = argv[i];
-    }
-  }
-  if (!a->base) {
-    rs_cli_error("calibrate: no base scenario (try: relsim calibrate params/baseline.cfg)");
-    return 2;
-  }
-  if (a->ntargets == 0)
-    for (int i = 0; i < (int)(sizeof default_targets / sizeof *default_targets); i++)
-      a->targets[a->ntargets++] = default_targets[i];
+  int rc = rs_cli_parse_base("calibrate", argc, argv, calibrate_usage, parse_option, a, &a->base);
+  if (rc >= 0) return rc;
+  if (a->ntargets == 0) rs_cli_default_targets(a->targets, &a->ntargets);
   a->opt.progress = !a->quiet && isatty(STDERR_FILENO);
   return -1;
 }

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "compare.h"
+#include "posterior.h" /* --posterior: posterior-predictive differences */
 
 #define MAX_FILES 64
 
@@ -76,6 +77,19 @@ static const char compare_usage[] =
     "Exit status: 0 success, 1 a run failed (the message names the file, the year and the state)\n"
     "or a file could not be written, 2 bad input (file:line of the offending setting).\n";
 
+static const char compare_usage_posterior[] =
+    "\nPosterior-predictive differences (--posterior):\n"
+    "  --posterior DIR      posterior-predictive differences: every scenario's changes applied\n"
+    "                       on top of each of --draws draws of DIR/chains.csv (relsim posterior),\n"
+    "                       written to posterior.csv and posterior.md: median, 50 % and 90 %\n"
+    "                       intervals and P(difference > 0)\n"
+    "  --draws N            draws of the posterior used, evenly spaced (default 1000)\n"
+    "  --prior-file ALT.cfg with --posterior: re-weight the draws to the priors of ALT.cfg (a "
+    "free\n"
+    "                       file; its entries replace the priors of the parameters they name)\n"
+    "                       by importance sampling: posterior_ALT.csv/.md, with the effective\n"
+    "                       sample size and a warning when it collapses. Repeatable\n";
+
 typedef struct compare_args {
   const char *files[MAX_FILES];
   int nfiles;
@@ -85,6 +99,10 @@ typedef struct compare_args {
   int threads, quiet, band, no_clobber;
   int targets_given; /* a --targets option replaced the default target files */
   rs_band_options bopt;
+  const char *posterior; /* --posterior DIR, or NULL */
+  int draws;             /* --draws */
+  const char *prior_files[8];
+  int nprior_files;
 } compare_args;
 
 /* One option at argv[*i]; returns -1 when handled, else an exit status. */
@@ -96,6 +114,20 @@ static int parse_option(int argc, char **argv, int *i, compare_args *a) {
   if (rs_cli_is_opt(arg, "--out", "-o")) {
     VALUE("--out");
     a->out = v;
+  } else if (rs_cli_is_opt(arg, "--posterior", NULL)) {
+    VALUE("--posterior");
+    a->posterior = v;
+  } else if (rs_cli_is_opt(arg, "--draws", NULL)) {
+    VALUE("--draws");
+    if (rs_cli_parse_int("compare", "--draws", v, 10, 1000000, &x)) return 2;
+    a->draws = (int)x;
+  } else if (rs_cli_is_opt(arg, "--prior-file", NULL)) {
+    VALUE("--prior-file");
+    if (a->nprior_files == 8) {
+      rs_cli_error("compare: at most 8 --prior-file files");
+      return 2;
+    }
+    a->prior_files[a->nprior_files++] = v;
   } else if (rs_cli_is_opt(arg, "--to", NULL)) {
     VALUE("--to");
     if (rs_cli_parse_year(v, &a->to) != 0) return 2;
@@ -159,6 +191,7 @@ static int parse_args(int argc, char **argv, compare_args *a) {
   memset(a, 0, sizeof *a);
   a->out = "out/compare";
   a->to = (double)NAN;
+  a->draws = 1000;
   a->bopt = rs_band_default_options();
   a->bopt.base_file = "params/baseline.cfg";
   a->bopt.free_file = "params/free.cfg";
@@ -169,6 +202,7 @@ static int parse_args(int argc, char **argv, compare_args *a) {
     const char *arg = argv[i];
     if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
       fputs(compare_usage, stdout);
+      fputs(compare_usage_posterior, stdout);
       return 0;
     }
     if (arg[0] == '-' && arg[1] != '\0') {
@@ -190,6 +224,54 @@ static int parse_args(int argc, char **argv, compare_args *a) {
   a->bopt.threads = a->threads;
   a->bopt.progress = a->band && !a->quiet && isatty(STDERR_FILENO);
   return -1;
+}
+
+/* The file name of path without its directory and .cfg, for output names. */
+static void stem(const char *path, char *out, size_t n) {
+  const char *b = strrchr(path, '/');
+  snprintf(out, n, "%s", b ? b + 1 : path);
+  size_t len = strlen(out);
+  if (len > 4 && strcmp(out + len - 4, ".cfg") == 0) out[len - 4] = '\0';
+}
+
+/* --posterior: the scenarios on every draw, summarised under the draws' own priors and under
+ * each --prior-file by importance re-weighting. */
+static rs_status posterior_predictive(const compare_args *a, const rs_compare *c, const char *dir,
+                                      rs_plots_report *rep, rs_error *err) {
+  rs_post_sample_set ss;
+  rs_status st = rs_post_read_draws(a->posterior, &c->sc[0].params, a->draws, &ss, err);
+  if (st != RS_OK) return st;
+  rs_post_prediction pr;
+  st = rs_post_predict(c, &ss, a->threads, &pr, err);
+  if (st == RS_OK)
+    st = rs_post_predict_write(dir, c, &ss, &pr, "the posterior's priors", "", rep, err);
+  rs_free_set def, alt;
+  char path[4200];
+  snprintf(path, sizeof path, "%s/free.cfg", a->posterior);
+  if (st == RS_OK && a->nprior_files > 0) st = rs_free_load(path, &c->sc[0].params, &def, err);
+  for (int k = 0; st == RS_OK && k < a->nprior_files; k++) {
+    st = rs_free_load(a->prior_files[k], &c->sc[0].params, &alt, err);
+    if (st == RS_OK) st = rs_post_reweight(&ss, &def, &alt, err);
+    char name[256], suffix[300], label[600];
+    stem(a->prior_files[k], name, sizeof name);
+    snprintf(suffix, sizeof suffix, "_%s", name);
+    snprintf(label, sizeof label, "re-weighted to the priors of %s", a->prior_files[k]);
+    if (st == RS_OK && ss.ess < fmax(100.0, 0.1 * ss.n))
+      rs_cli_warning(
+          "%s: the importance weights collapse: an effective sample size of %.0f of %d "
+          "draws; sample the posterior under this prior instead",
+          a->prior_files[k], ss.ess, ss.n);
+    if (st == RS_OK) st = rs_post_predict_write(dir, c, &ss, &pr, label, suffix, rep, err);
+    if (st == RS_OK && !a->quiet)
+      printf("  %s/posterior%s.md  re-weighted to %s (ESS %.0f of %d)\n", a->out, suffix,
+             a->prior_files[k], ss.ess, ss.n);
+  }
+  if (st == RS_OK && !a->quiet)
+    printf("  %s/posterior.md  posterior-predictive differences over %d draws (%d failed)\n",
+           a->out, ss.n, pr.failed);
+  rs_post_prediction_free(&pr);
+  rs_post_sample_set_free(&ss);
+  return st;
 }
 
 static double now_seconds(void) {
@@ -258,6 +340,10 @@ int rs_cmd_compare(int argc, char **argv) {
   rs_plots_report rep;
   memset(&rep, 0, sizeof rep);
   if (st == RS_OK) st = rs_compare_write(od.work, &c, &rep, &err);
+  if (st == RS_OK && a.posterior) {
+    st = posterior_predictive(&a, &c, od.work, &rep, &err);
+    band_io = st == RS_ERR_IO;
+  }
   if (st == RS_ERR_INTERRUPT) {
     rs_outdir_abort(&od);
     rs_cli_warning("interrupted: %s is unchanged", od.final);

@@ -152,3 +152,33 @@ int rs_cli_outdir_commit(rs_outdir *d) {
   rs_cli_error("%s", err.msg);
   return rs_exit_code(st);
 }
+
+int rs_cli_parse_base(const char *cmd, int argc, char **argv, const char *usage,
+                      int (*option)(int argc, char **argv, int *i, void *args), void *args,
+                      const char **base) {
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+      fputs(usage, stdout);
+      return 0;
+    }
+    if (argv[i][0] == '-' && argv[i][1] != '\0') {
+      int rc = option(argc, argv, &i, args);
+      if (rc >= 0) return rc;
+    } else if (*base) {
+      rs_cli_error("%s: one base scenario at a time ('%s' and '%s')", cmd, *base, argv[i]);
+      return 2;
+    } else {
+      *base = argv[i];
+    }
+  }
+  if (!*base) {
+    rs_cli_error("%s: no base scenario (try: relsim %s params/baseline.cfg)", cmd, cmd);
+    return 2;
+  }
+  return -1;
+}
+
+void rs_cli_default_targets(const char **targets, int *n) {
+  targets[(*n)++] = "params/targets.cfg";
+  targets[(*n)++] = "params/targets/data.cfg";
+}

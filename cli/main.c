@@ -25,6 +25,8 @@ static const char usage[] =
     "  compare FILE...\n"
     "                run scenarios side by side (the first is the reference): tables,\n"
     "                figures and, with --band, uncertainty bands over near-best fits\n"
+    "  posterior BASE.cfg\n"
+    "                sample the posterior of the free parameters (Bayesian calibration)\n"
     "  attribute BASE.cfg SCENARIO.cfg\n"
     "                split a difference into the contributions of the settings changed\n"
     "  ensemble FILE --free FREE.cfg --samples N | --sample-file SAMPLES.csv\n"
@@ -95,9 +97,10 @@ static int dispatch(int argc, char **argv) {
   if (strcmp(cmd, "attribute") == 0) return rs_cmd_attribute(argc - 1, argv + 1);
   if (strcmp(cmd, "ensemble") == 0) return rs_cmd_ensemble(argc - 1, argv + 1);
   if (strcmp(cmd, "sensitivity") == 0) return rs_cmd_sensitivity(argc - 1, argv + 1);
+  if (strcmp(cmd, "posterior") == 0) return rs_cmd_posterior(argc - 1, argv + 1);
   rs_cli_error(
       "unknown command '%s' (commands: run, params, bench, calibrate, compare, "
-      "attribute, ensemble, sensitivity; see relsim --help)",
+      "attribute, posterior, ensemble, sensitivity; see relsim --help)",
       cmd);
   return 2;
 }

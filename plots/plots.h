@@ -111,5 +111,52 @@ rs_status rs_plots_heatmap(const char *plotdir, const char *name, const char *ti
                            const char *cblabel, int nrow, const char *const *rowlab, int ncol,
                            const char *const *collab, const double *v, rs_plots_report *rep,
                            rs_error *err);
+/* ---------------------------------------------------------------- posterior figures (posterior.c)
+ */
+
+/* One parameter of a posterior's chains.csv. */
+typedef struct rs_plots_post_param {
+  char name[64];       /* as in the header */
+  char units[64];      /* for the axes ("1/yr"; "" dimensionless) */
+  int column;          /* 1-based column in chains.csv (chain is 1, iteration 2) */
+  double lower, upper; /* the x range of the marginal: the bounds, or around a narrow posterior */
+  int nprior;          /* points of the prior's density curve */
+  const double *prior_x, *prior_y;
+} rs_plots_post_param;
+
+#define RS_PLOTS_POST_PAIRS 12
+
+typedef struct rs_plots_post {
+  const char *csv; /* chains.csv as the scripts reach it from plotdir ("../chains.csv") */
+  int nparams;
+  const rs_plots_post_param *p;
+  int chains, samples; /* kept draws per chain */
+  int npairs;          /* 0 .. RS_PLOTS_POST_PAIRS */
+  int pair[RS_PLOTS_POST_PAIRS][2];
+  double pair_corr[RS_PLOTS_POST_PAIRS];
+  int every; /* scatter plots draw every this many draws */
+} rs_plots_post;
+
+/* Write plotdir/trace.gp (a panel per parameter, a line per chain), marginals.gp (a kernel
+ * density of the draws and the prior's curve per parameter) and, with pairs, pairs.gp (scatter
+ * plots), each rendered to PNG and PDF as rs_plots_render_script does (rep accumulates). */
+rs_status rs_plots_posterior(const char *plotdir, const rs_plots_post *spec, rs_plots_report *rep,
+                             rs_error *err);
+
+/* One panel of a fan chart: the columns column (best fit), column + 1 .. column + 5 (the 5, 25,
+ * 50, 75 and 95 % quantiles) of the chart's CSV, times scale, in units. */
+typedef struct rs_plots_fan_panel {
+  int column; /* 1-based */
+  double scale;
+  char units[64];
+  char label[96];
+} rs_plots_fan_panel;
+
+/* Write plotdir/NAME.gp, a fan chart (a panel per entry: the 90 % band light, the 50 % band
+ * darker, the median solid, the best fit dashed, a zero line) reading csv (relative to plotdir),
+ * and render it (rs_plots_render_script). */
+rs_status rs_plots_fan_panels(const char *plotdir, const char *name, const char *csv,
+                              const char *title, const rs_plots_fan_panel *panels, int npanels,
+                              rs_plots_report *rep, rs_error *err);
 
 #endif /* RS_PLOTS_H */
