@@ -257,5 +257,6 @@ int rs_cmd_compare(int argc, char **argv) {
     rc = 0;
   }
   rs_compare_free(&c);
+  rs_cli_ensemble_note("compare");
   return rc;
 }

@@ -138,9 +138,11 @@ static void an_extra_start_at_the_known_optimum_is_the_estimate_for_any_thread_c
   for (int k = 0; k < r1.nstarts; k++) printf("  start %d: cost %.4g\n", k + 1, r1.starts[k].cost);
   CHECK(r1.best == 1);
   CHECK(r1.cost < 1e-12);
+  /* The targets come from BDF runs, the fit from the ensemble method (ERK): at rtol 1e-10 their
+   * global errors differ by some 1e-9, which moves the optimum by up to 1e-8. */
   for (int j = 0; j < TWIN_NF; j++) {
     CHECK(r1.starts[1].x0[j] == twin_values[j]);
-    CHECK_REL(r1.x[j], twin_values[j], 1e-9);
+    CHECK_REL(r1.x[j], twin_values[j], 1e-8);
   }
   for (int k = 0; k < r1.nstarts; k++)
     if (k != 1) CHECK(r1.starts[k].cost > 1e3 * r1.cost); /* the others did not get there */
