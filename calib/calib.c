@@ -95,6 +95,9 @@ static rs_status problem_init(problem *pb, const rs_params *base, const rs_targe
   for (int j = 0; j < fs->n; j++) pb->refs[j] = fs->p[j].ref;
   int nrows = rs_sim_output_times(base, NULL);
   pb->sim = rs_sim_alloc(err);
+  /* Every run of a calibration is a member of an ensemble (starts, iterations, profiles). */
+  rs_solver_options ens = rs_solver_ensemble_options();
+  if (pb->sim) rs_sim_set_method(pb->sim, &ens);
   pb->dS = malloc(sizeof(double) * (size_t)nrows * (size_t)pb->n * RS_NINDICATOR);
   pb->tres = malloc(sizeof(double) * (size_t)pb->maxres);
   pb->tjac = malloc(sizeof(double) * (size_t)pb->maxres * (size_t)pb->n);

@@ -8,6 +8,7 @@
 #include <signal.h>
 
 #include "params.h"
+#include "sim.h"
 
 /* Each takes the arguments after the subcommand name (argv[0] is the subcommand) and returns
  * the process exit status. */
@@ -26,6 +27,9 @@ int rs_cmd_posterior(int argc, char **argv);
 /* Print "relsim: error: MSG" (or "relsim: warning: ...") on stderr. */
 void rs_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void rs_cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* After an ensemble command: how many of its member runs fell back to BDF, on stderr when any
+ * did (rs_solver_ensemble_options). */
+void rs_cli_ensemble_note(const char *cmd);
 
 /* The value of an option at argv[*i]: "--name=value" or "--name value" (advancing *i), or of a
  * short option "-o value"/"-ovalue". Returns NULL (and prints a usage error) when missing. */

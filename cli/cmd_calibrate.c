@@ -226,10 +226,12 @@ static void summary(const cal_args *a, const rs_targets *ts, const rs_calib_resu
       "relsim: calibrated %d parameters of %s against %d targets (%d modelled, %d of them "
       "data%s) in %.1f s\n",
       res->n, a->base, ts->n, modelled, data, a->paper_only ? "; --paper-only" : "", seconds);
+  long eruns, fallbacks;
+  rs_sim_ensemble_totals(&eruns, &fallbacks);
   printf(
       "  cost %.6g; %d of %d modelled targets within their scale; %d starts, best %d; "
-      "%ld model runs\n",
-      res->cost, within, modelled, res->nstarts, res->best + 1, res->runs);
+      "%ld model runs (%ld fell back to BDF)\n",
+      res->cost, within, modelled, res->nstarts, res->best + 1, res->runs, fallbacks);
   if (nprof > 0) {
     int points = 0;
     for (int i = 0; i < nprof; i++) points += prof[i].n;
@@ -391,5 +393,6 @@ int rs_cmd_calibrate(int argc, char **argv) {
   rs_calib_result_free(&res);
   rs_targets_free(&ts);
   free(extra);
+  rs_cli_ensemble_note("calibrate");
   return rc;
 }

@@ -357,5 +357,6 @@ int rs_cmd_compare(int argc, char **argv) {
   }
   rs_outdir_abort(&od);
   rs_compare_free(&c);
+  rs_cli_ensemble_note("compare");
   return rc;
 }

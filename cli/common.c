@@ -26,6 +26,16 @@ void rs_cli_warning(const char *fmt, ...) {
   va_end(ap);
 }
 
+void rs_cli_ensemble_note(const char *cmd) {
+  long runs, fallbacks;
+  rs_sim_ensemble_totals(&runs, &fallbacks);
+  if (fallbacks > 0)
+    fprintf(stderr,
+            "relsim %s: %ld of %ld ensemble runs fell back to BDF (the explicit method failed "
+            "or found them stiff)\n",
+            cmd, fallbacks, runs);
+}
+
 int rs_cli_is_opt(const char *arg, const char *name, const char *short_name) {
   if (short_name && strncmp(arg, short_name, strlen(short_name)) == 0) return 1;
   size_t n = strlen(name);

@@ -293,6 +293,8 @@ rs_status rs_compare_band(rs_compare *c, const rs_band_options *opt, rs_error *e
   c->nfits = 1;
   if (st == RS_OK) {
     rs_sim *sim = rs_sim_alloc(err);
+    rs_solver_options ens = rs_solver_ensemble_options(); /* a member run of the ensemble */
+    if (sim) rs_sim_set_method(sim, &ens);
     rs_series a, b;
     rs_series_init(&a);
     rs_series_init(&b);

@@ -155,6 +155,8 @@ rs_status rs_compare_profile_thesis(rs_calib_profile *pr, int nprof, const char 
   {
     rs_error e;
     rs_sim *sim = rs_sim_alloc(&e);
+    rs_solver_options ens = rs_solver_ensemble_options(); /* a member run of the ensemble */
+    if (sim) rs_sim_set_method(sim, &ens);
     rs_series a, b;
     rs_series_init(&a);
     rs_series_init(&b);

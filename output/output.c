@@ -5,6 +5,7 @@
 #include "output.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -191,5 +192,77 @@ rs_status rs_output_write_manifest(const char *path, const rs_params *p, const r
     return st;
   }
   write_manifest_group(f.fp, prov, info);
+  return rs_afile_commit(&f, err);
+}
+
+/* A JSON number: NaN and infinities, which JSON lacks, as null. */
+static void put_json_number(FILE *fp, double x) {
+  if (isfinite(x))
+    fprintf(fp, "%.17g", x);
+  else
+    fputs("null", fp);
+}
+
+static void write_json_tables(FILE *fp, const rs_params *p) {
+  fputs("  \"tables\": {\n", fp);
+  for (int k = 0; k < RS_NTABLE; k++) {
+    const rs_table *tab = &p->tables[k];
+    for (int pass = 0; pass < 2; pass++) {
+      fprintf(fp, pass ? "], \"v\": [" : "    \"%s\": {\"t\": [", rs_table_info_get(k)->name);
+      for (int j = 0; j < tab->n; j++) {
+        if (j) fputs(", ", fp);
+        put_json_number(fp, pass ? tab->v[j] : tab->t[j]);
+      }
+    }
+    fprintf(fp, "]}%s\n", k + 1 < RS_NTABLE ? "," : "");
+  }
+  fputs("  },\n", fp);
+}
+
+static void write_json_events(FILE *fp, const rs_params *p) {
+  fputs("  \"events\": [\n", fp);
+  for (int i = 0; i < p->nevents; i++) {
+    const rs_event *ev = &p->events[i];
+    fprintf(fp, "    {\"name\": \"%s\", \"enabled\": %s, \"shape\": \"%s\", \"channel\": \"%s\", ",
+            ev->name, ev->enabled ? "true" : "false", rs_shape_name(ev->shape),
+            rs_channel_info_get(ev->channel)->name);
+    fputs("\"start\": ", fp);
+    put_json_number(fp, ev->start);
+    fputs(", \"end\": ", fp);
+    put_json_number(fp, ev->end);
+    fputs(", \"magnitude\": ", fp);
+    put_json_number(fp, ev->magnitude);
+    fprintf(fp, "}%s\n", i + 1 < p->nevents ? "," : "");
+  }
+  fputs("  ],\n", fp);
+}
+
+rs_status rs_output_write_json(const char *path, const rs_params *p, rs_error *err) {
+  rs_afile f;
+  rs_status st = rs_afile_open(&f, path, err);
+  if (st != RS_OK) return st;
+  FILE *fp = f.fp;
+  fputs("{\n  \"params\": {\n", fp);
+  for (int id = 0; id < RS_NPARAM; id++) {
+    fprintf(fp, "    \"%s\": ", rs_param_info_get(id)->name);
+    put_json_number(fp, p->v[id]);
+    fputs(id + 1 < RS_NPARAM ? ",\n" : "\n", fp);
+  }
+  fputs("  },\n", fp);
+  write_json_tables(fp, p);
+  write_json_events(fp, p);
+  rs_model *m = malloc(sizeof *m);
+  if (!m) {
+    rs_afile_abort(&f);
+    return rs_fail(err, RS_ERR_NOMEM, "out of memory");
+  }
+  rs_model_prepare(m, p);
+  fputs("  \"edges\": [", fp);
+  for (int k = 0; k < m->nedges; k++) {
+    if (k) fputs(", ", fp);
+    put_json_number(fp, m->edges[k]);
+  }
+  fputs("]\n}\n", fp);
+  free(m);
   return rs_afile_commit(&f, err);
 }

@@ -31,4 +31,10 @@ typedef struct rs_run_info {
 rs_status rs_output_write_manifest(const char *path, const rs_params *p, const rs_provenance *prov,
                                    const rs_run_info *info, rs_error *err);
 
+/* Write the effective model of p as JSON for an implementation outside relsim (the scipy
+ * benchmark of bench/): every registry parameter by name (enumerations as their numbers),
+ * the time tables as year and value arrays, the events with shape and channel by name (a step's
+ * end as null), and the event edges the integration stops at. */
+rs_status rs_output_write_json(const char *path, const rs_params *p, rs_error *err);
+
 #endif /* RS_OUTPUT_H */

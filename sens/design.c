@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sens.h"
+#include "solver.h"
 
 /* SplitMix64's finaliser (Steele, Lea and Flood 2014): a bijective mix of 64 bits. */
 static uint64_t mix64(uint64_t z) {
@@ -105,11 +106,15 @@ void rs_sens_lhs(int n, int d, uint64_t seed, double *u) {
 double rs_sens_param_value(const rs_free_param *fp, double u) {
   if (u < 0.0) u = 0.0;
   if (u > 1.0) u = 1.0;
-  return fp->lower + u * (fp->upper - fp->lower);
+  /* the free set's prior (uniform on the bounds unless free.cfg gives another), through its
+   * inverse distribution function */
+  return rs_free_prior_quantile(fp, u);
 }
 
 void rs_sens_member_solver(rs_params *p) {
-  (void)p; /* the file's solver settings */
+  /* the ensemble method of every ensemble command: explicit Dormand-Prince, BDF for a member
+   * that it fails or finds stiff (solver.h) */
+  p->v[RS_P_SOLVER_METHOD] = (double)rs_solver_ensemble_options().method;
 }
 
 static const char *const design_names[] = {"random", "lhs", "sobol"};

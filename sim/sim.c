@@ -5,6 +5,7 @@
 #include "sim.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,9 +18,13 @@ struct rs_sim {
   /* sensitivities of the current run */
   const rs_pref *refs;
   int ns;
-  size_t scap;   /* doubles allocated in ySout */
-  double *ySout; /* state sensitivities at the output times: (row*ns + k)*RS_NSTATE + i */
-  double *yS0;   /* initial sensitivities, ns*RS_NSTATE */
+  size_t scap;    /* doubles allocated in ySout */
+  double *ySout;  /* state sensitivities at the output times: (row*ns + k)*RS_NSTATE + i */
+  double *yS0;    /* initial sensitivities, ns*RS_NSTATE */
+  int method;     /* rs_method of every run (rs_sim_set_method), -1: solver.method */
+  int errcon;     /* sensitivity error control with method */
+  long runs;      /* runs so far */
+  long fallbacks; /* of which RS_METHOD_AUTO ran again with BDF */
 };
 
 void rs_series_init(rs_series *s) {
@@ -63,12 +68,42 @@ double rs_series_mean(const rs_series *s, int col, double y1, double y2) {
   return sum / (y2 - y1);
 }
 
+/* Ensemble runs of the process (sims with a method set), for the commands' reports; atomic
+ * because the ensembles run on several threads. */
+static atomic_long ensemble_runs, ensemble_fallbacks;
+
+void rs_sim_ensemble_totals(long *runs, long *fallbacks) {
+  *runs = atomic_load(&ensemble_runs);
+  *fallbacks = atomic_load(&ensemble_fallbacks);
+}
+
+double rs_series_deviation(const rs_series *a, const rs_series *ref, int c0, int c1) {
+  if (a->nrows != ref->nrows) return (double)INFINITY;
+  double worst = 0.0;
+  for (int c = c0; c < c1; c++) {
+    double scale = 0.0;
+    for (int i = 0; i < ref->nrows; i++) {
+      double r = fabs(rs_series_at(ref, i, c));
+      if (isfinite(r) && r > scale) scale = r;
+    }
+    if (scale == 0.0) scale = 1.0;
+    for (int i = 0; i < ref->nrows; i++) {
+      double x = rs_series_at(a, i, c), r = rs_series_at(ref, i, c);
+      if (isnan(x) && isnan(r)) continue;
+      double d = fabs(x - r) / scale;
+      if (!(d <= worst)) worst = isnan(d) ? (double)INFINITY : d;
+    }
+  }
+  return worst;
+}
+
 rs_sim *rs_sim_alloc(rs_error *err) {
   rs_sim *sim = calloc(1, sizeof *sim);
   if (!sim) {
     rs_fail(err, RS_ERR_NOMEM, "out of memory");
     return NULL;
   }
+  sim->method = -1;
   sim->solver = rs_solver_alloc(RS_NSTATE, err);
   if (!sim->solver) {
     free(sim);
@@ -91,9 +126,23 @@ const rs_model *rs_sim_model(const rs_sim *sim) {
   return &sim->model;
 }
 
+void rs_sim_set_method(rs_sim *sim, const rs_solver_options *o) {
+  sim->method = o ? (int)o->method : -1;
+  sim->errcon = o ? o->sens_errcon : 0;
+}
+
+long rs_sim_runs(const rs_sim *sim) {
+  return sim->runs;
+}
+
+long rs_sim_fallbacks(const rs_sim *sim) {
+  return sim->fallbacks;
+}
+
 rs_solver_options rs_sim_solver_options(const rs_params *p) {
   rs_solver_options o = rs_solver_default_options();
-  o.method = p->v[RS_P_SOLVER_METHOD] == 1.0 ? RS_METHOD_ADAMS : RS_METHOD_BDF;
+  /* The enumeration's words are in the order of rs_method. */
+  o.method = (rs_method)(int)p->v[RS_P_SOLVER_METHOD];
   o.rtol = p->v[RS_P_SOLVER_RTOL];
   o.atol = p->v[RS_P_SOLVER_ATOL];
   o.max_steps = (long)p->v[RS_P_SOLVER_MAX_STEPS];
@@ -267,6 +316,12 @@ static rs_status run(rs_sim *sim, const rs_params *p, const rs_pref *refs, int n
                 rs_model_constraints(),
                 rs_state_names()};
   rs_solver_options opt = rs_sim_solver_options(p);
+  if (sim->method >= 0) {
+    opt.method = (rs_method)sim->method;
+    opt.sens_errcon = sim->errcon;
+  }
+  rs_solver_stats local;
+  if (!stats) stats = &local;
   if (ns > 0) {
     rs_model_sens_initial(m, refs, ns, sim->yS0);
     st =
@@ -275,6 +330,12 @@ static rs_status run(rs_sim *sim, const rs_params *p, const rs_pref *refs, int n
   } else {
     st = rs_solver_integrate(sim->solver, &ode, &opt, m->t0, y0, m->edges, m->nedges, sim->tout,
                              nrows, sim->yout, stats, err);
+  }
+  sim->runs++;
+  sim->fallbacks += stats->fallbacks;
+  if (sim->method >= 0) {
+    atomic_fetch_add(&ensemble_runs, 1);
+    atomic_fetch_add(&ensemble_fallbacks, stats->fallbacks);
   }
   if (st == RS_ERR_RUN) return run_failed(sim, p, err);
   if (st != RS_OK) return st;

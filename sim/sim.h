@@ -29,6 +29,12 @@ double rs_series_value_at(const rs_series *s, int col, double y);
  * not cover [y1, y2]. */
 double rs_series_mean(const rs_series *s, int col, double y1, double y2);
 
+/* How far series a lies from a reference series ref of the same rows: the largest |a - ref| over
+ * every row and the indicators c0 <= c < c1, each relative to the largest |ref| of that indicator
+ * over the run (so that an indicator crossing zero is judged on its own scale). NAN in both
+ * counts as agreement, in one as INFINITY, and so does a different number of rows. */
+double rs_series_deviation(const rs_series *a, const rs_series *ref, int c0, int c1);
+
 /* A reusable run workspace (solver, model, buffers). A run does no allocation once the buffers
  * are large enough, so repeated runs (benchmark, calibration) cost only the integration. One per
  * thread. */
@@ -51,13 +57,25 @@ int rs_sim_output_times(const rs_params *p, double *t);
 rs_status rs_sim_run(rs_sim *sim, const rs_params *p, rs_series *out, rs_solver_stats *stats,
                      rs_error *err);
 
-/* As rs_sim_run, with forward sensitivities (CVODES, staggered corrector, exact right-hand
- * sides by the complex step) for the ns parameters refs: dS receives the derivative of every
+/* As rs_sim_run, with forward sensitivities (exact right-hand sides by the complex step; CVODES
+ * with the staggered corrector, or ERK on the state and sensitivities together, see solver.h)
+ * for the ns parameters refs: dS receives the derivative of every
  * indicator with respect to every parameter at every output row,
  * dS[(row*ns + k)*RS_NINDICATOR + c] = d indicator_c / d p_k; it must hold
  * rs_sim_output_times(p, NULL) * ns * RS_NINDICATOR doubles. */
 rs_status rs_sim_run_sens(rs_sim *sim, const rs_params *p, const rs_pref *refs, int ns,
                           rs_series *out, double *dS, rs_solver_stats *stats, rs_error *err);
+
+/* Member runs of an ensemble: every later run of sim uses o's method and sensitivity error
+ * control (the ensemble commands pass rs_solver_ensemble_options()) instead of solver.method and
+ * solver.sens_error_control; tolerances and limits stay those of the parameters. NULL: back to
+ * the parameters' settings. */
+void rs_sim_set_method(rs_sim *sim, const rs_solver_options *o);
+/* Runs of sim so far, and how many of them RS_METHOD_AUTO ran again with BDF (for reports). */
+long rs_sim_runs(const rs_sim *sim);
+long rs_sim_fallbacks(const rs_sim *sim);
+/* The same summed over every sim of the process that had a method set (thread-safe). */
+void rs_sim_ensemble_totals(long *runs, long *fallbacks);
 
 /* The model as last prepared by rs_sim_run (for indicator evaluations by callers). */
 const rs_model *rs_sim_model(const rs_sim *sim);

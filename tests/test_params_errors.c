@@ -92,7 +92,8 @@ static void a_fraction_for_an_integer_is_a_type_error(void) {
 
 static void an_unknown_enum_word_lists_the_choices(void) {
   EXPECT("enum_word.cfg", "solver = {\n  method = \"bfd\";\n};\n", 2,
-         "setting 'solver.method' = \"bfd\" is not one of: bdf, adams; did you mean 'bdf'?");
+         "setting 'solver.method' = \"bfd\" is not one of: bdf, adams, erk, auto; did you mean "
+         "'bdf'?");
   EXPECT("enum_number.cfg", "solver = { method = 1; };\n", 1,
          "setting 'solver.method' expects one of the words bdf, adams", "found the number 1");
 }

@@ -268,6 +268,7 @@ static void ensemble_quantiles_equal_a_sort_of_the_members_runs(void) {
     *q = *p;
     rs_pref_set(q, s.ref[0], s.x[2 * i]);
     rs_pref_set(q, s.ref[1], s.x[2 * i + 1]);
+    rs_sens_member_solver(q); /* the members' own method */
     CHECK(rs_sim_run(sim, q, &ser, NULL, &err) == RS_OK);
     v[nv++] = rs_series_value_at(&ser, RS_I_R, 1995);
   }

@@ -28,7 +28,7 @@ static rs_solver_options options(rs_method method, double rtol, double atol) {
 }
 
 static const char *method_name(rs_method m) {
-  return m == RS_METHOD_BDF ? "BDF" : "Adams";
+  return rs_solver_method_name(m);
 }
 
 /* The global error allowed, in tolerances (see error_in_tolerances). */
@@ -117,8 +117,8 @@ static void exponential_decay_matches_exp_to_a_small_multiple_of_the_tolerance(v
   rs_solver *s = rs_solver_alloc(1, NULL);
   CHECK(s != NULL);
   if (!s) return;
-  rs_method methods[2] = {RS_METHOD_BDF, RS_METHOD_ADAMS};
-  for (int k = 0; k < 2; k++) {
+  rs_method methods[3] = {RS_METHOD_BDF, RS_METHOD_ADAMS, RS_METHOD_ERK};
+  for (int k = 0; k < 3; k++) {
     double loose = decay_run(s, methods[k], 1e-4);
     double tight = decay_run(s, methods[k], 1e-8);
     /* Four decades of tolerance must buy at least three decades of accuracy. */
@@ -235,10 +235,10 @@ static const double rob_ref_out[8][3] = {
 static const double rob_ref_final[3] = {5.2083495894337328e-08, 2.0833399429795671e-13,
                                         9.9999994791629776e-01};
 
-static rs_status robertson_run(rs_solver *s, double rtol, double atol, double *yout,
-                               rs_solver_stats *st, counters *c) {
+static rs_status robertson_run_with(rs_solver *s, rs_method m, double rtol, double atol,
+                                    double *yout, rs_solver_stats *st, counters *c) {
   rs_ode ode = {3, robertson_rhs, robertson_jac, NULL, NULL, c, NULL, NULL};
-  rs_solver_options o = options(RS_METHOD_BDF, rtol, atol);
+  rs_solver_options o = options(m, rtol, atol);
   o.max_steps = 20000;
   double y0[3] = {1.0, 0.0, 0.0}, tout[ROB_NOUT];
   for (int i = 0; i < ROB_NOUT; i++) tout[i] = 0.4 * pow(10.0, i);
@@ -246,6 +246,41 @@ static rs_status robertson_run(rs_solver *s, double rtol, double atol, double *y
   rs_status rc = rs_solver_integrate(s, &ode, &o, 0.0, y0, NULL, 0, tout, ROB_NOUT, yout, st, &err);
   if (rc != RS_OK) fprintf(stderr, "  %s\n", err.msg);
   return rc;
+}
+
+static rs_status robertson_run(rs_solver *s, double rtol, double atol, double *yout,
+                               rs_solver_stats *st, counters *c) {
+  return robertson_run_with(s, RS_METHOD_BDF, rtol, atol, yout, st, c);
+}
+
+/* The ensemble method on a stiff problem: ERK would need millions of steps; after
+ * RS_SOLVER_STIFF_STEPS it gives up and BDF runs the problem again from the start, with the
+ * same result as BDF alone, and the fall-back is counted. */
+static void the_ensemble_method_falls_back_to_bdf_on_a_stiff_problem(void) {
+  rs_solver *s = rs_solver_alloc(3, NULL);
+  CHECK(s != NULL);
+  if (!s) return;
+  double ya[ROB_NOUT * 3], yb[ROB_NOUT * 3];
+  rs_solver_stats sa, sb;
+  counters c = {0, 0, 0};
+  CHECK(robertson_run_with(s, RS_METHOD_AUTO, 1e-4, 1e-14, ya, &sa, &c) == RS_OK);
+  CHECK(robertson_run_with(s, RS_METHOD_BDF, 1e-4, 1e-14, yb, &sb, &c) == RS_OK);
+  CHECK(sa.fallbacks == 1 && sb.fallbacks == 0);
+  CHECK(memcmp(ya, yb, sizeof ya) == 0);
+  /* The abandoned ERK attempt is part of the work. */
+  CHECK(sa.steps > sb.steps + RS_SOLVER_STIFF_STEPS);
+  /* On a non-stiff problem the ensemble method is ERK, without fall-back. */
+  rs_solver *d = rs_solver_alloc(1, NULL);
+  counters cd = {0, 0, 0};
+  rs_ode ode = {1, decay_rhs, NULL, NULL, NULL, &cd, NULL, NULL};
+  rs_solver_options o = rs_solver_ensemble_options();
+  double tout[3] = {1.0, 2.0, 3.0}, yout[3];
+  CHECK(rs_solver_integrate(d, &ode, &o, 0.0, &decay_y0, NULL, 0, tout, 3, yout, &sa, NULL) ==
+        RS_OK);
+  CHECK(sa.fallbacks == 0 && sa.jac_evals == 0 && sa.steps < 50);
+  CHECK_REL(yout[2], decay_y0 * exp(-3.0 * decay_k), 1e-5);
+  rs_solver_free(d);
+  rs_solver_free(s);
 }
 
 /* rs_solver_options has one scalar atol; cvRoberts_dns uses (1e-8, 1e-14, 1e-6). We take
@@ -786,9 +821,16 @@ static void forward_sensitivities_carry_across_an_edge(void) {
   sens_check(RS_METHOD_BDF, edges, 2);
 }
 
-/* rs_solver_integrate_sens accepts either method; Adams must work as well as BDF. */
+/* rs_solver_integrate_sens accepts every method; Adams and ERK (the state and its
+ * sensitivities integrated as one system) must work as well as BDF, ERK across edges too. */
 static void forward_sensitivities_work_with_adams_too(void) {
   sens_check(RS_METHOD_ADAMS, NULL, 0);
+}
+
+static void forward_sensitivities_work_with_erk_across_edges(void) {
+  const double edges[2] = {1.3, 3.1};
+  sens_check(RS_METHOD_ERK, NULL, 0);
+  sens_check(RS_METHOD_ERK, edges, 2);
 }
 
 /* ---------------------------------------------------------------- workspace reuse */
@@ -913,6 +955,8 @@ int main(void) {
   RUN(forward_sensitivities_of_decay_match_minus_t_y0_exp_minus_p_t);
   RUN(forward_sensitivities_carry_across_an_edge);
   RUN(forward_sensitivities_work_with_adams_too);
+  RUN(forward_sensitivities_work_with_erk_across_edges);
+  RUN(the_ensemble_method_falls_back_to_bdf_on_a_stiff_problem);
   RUN(a_reused_workspace_gives_bit_identical_runs_and_switches_methods);
   RUN(a_reused_workspace_switches_sensitivities_on_and_off);
   RUN(a_problem_of_the_wrong_size_is_refused);
