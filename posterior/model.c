@@ -35,7 +35,7 @@ rs_status rs_post_model_init(rs_post_model *pm, const rs_params *base, const rs_
   pm->member = *base;
   rs_post_member_solver(&pm->member);
   rs_post_sigma_prior(&pm->sigma);
-  pm->nthreads = threads > 0 ? threads : omp_get_max_threads();
+  pm->nthreads = rs_threads(threads, 0);
   pm->ev = calloc((size_t)pm->nthreads, sizeof *pm->ev);
   pm->res = calloc((size_t)pm->nthreads, sizeof *pm->res);
   if (!pm->ev || !pm->res) {

@@ -186,7 +186,7 @@ rs_status rs_post_predict(const rs_compare *c, const rs_post_sample_set *ss, int
     st = rs_delta_make(&c->sc[0].params, &c->sc[k].params, &deltas[k], err);
   out->nscen = n;
   out->ndraws = ss->n;
-  int nt = threads > 0 ? threads : omp_get_max_threads(), failed = 0;
+  int nt = rs_threads(threads, 0), failed = 0;
   if (st == RS_OK) {
 #pragma omp parallel num_threads(nt) reduction(+ : failed)
     {

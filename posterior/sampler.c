@@ -212,8 +212,7 @@ static rs_status state_init(state *s, const rs_post_problem *pb, const rs_post_o
   s->zn = z0;
   int bad = -1;
   for (int c = 0; c < s->nchains; c++) rng_seed(&s->ch[c].r, opt->seed, (uint64_t)c);
-#pragma omp parallel for schedule(dynamic) \
-    num_threads(opt->threads > 0 ? opt->threads : omp_get_max_threads())
+#pragma omp parallel for schedule(dynamic) num_threads(rs_threads(opt->threads, 0))
   for (int c = 0; c < s->nchains; c++) {
     chain *ch = &s->ch[c];
     int ok = 0;
@@ -517,7 +516,7 @@ rs_status rs_post_sample(const rs_post_problem *pb, const rs_post_options *opt_i
     rs_post_draws_free(out);
     return st;
   }
-  int threads = opt.threads > 0 ? opt.threads : omp_get_max_threads();
+  int threads = rs_threads(opt.threads, 0);
   long warm_iters = (long)opt.warmup * opt.thin;
   double t0 = now_seconds(), last = t0;
   long it0 = s.iter;

@@ -165,7 +165,7 @@ static rs_status bootstrap(sobol_ctx *c, const rs_sobol_options *opt, int o, rs_
   if (!b1) return rs_fail(err, RS_ERR_NOMEM, "sobol: out of memory (bootstrap)");
   double *bt = b1 + (size_t)R * (size_t)d;
   int nomem = 0;
-  int nthreads = opt->threads > 0 ? opt->threads : omp_get_max_threads();
+  int nthreads = rs_threads(opt->threads, 0);
 #pragma omp parallel num_threads(nthreads)
   {
     long *idx = malloc(sizeof(long) * (size_t)m);

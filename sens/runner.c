@@ -114,7 +114,7 @@ rs_status rs_sens_run(const rs_sens_task *t, rs_error *err) {
   double *buf = malloc(sizeof(double) * (size_t)(block * w));
   if (!buf) return rs_fail(err, RS_ERR_NOMEM, "runner: out of memory (a block of %ld)", block);
   int nr = rs_sens_nranks(), me = rs_sens_rank();
-  int nthreads = t->threads > 0 ? t->threads : omp_get_max_threads();
+  int nthreads = rs_threads(t->threads, 0);
   int nomem = 0, stop = 0;
   rs_status st = RS_OK;
   /* One workspace per thread for the whole run; blocks one after another, the gather and the
