@@ -242,7 +242,6 @@ static void summary(const cal_args *a, const rs_targets *ts, const rs_calib_resu
          nprof > 0 ? "profiles.csv, " : "");
 }
 
-
 /* DIR.partial: a folder of its own for the best point of an interrupted calibration, beside
  * DIR (so relative paths in it are those of DIR). */
 static void partial_name(const char *out, char *buf, size_t n) {
@@ -252,8 +251,8 @@ static void partial_name(const char *out, char *buf, size_t n) {
 }
 
 static rs_status write_partial(const cal_args *a, const rs_params *base, const rs_targets *ts,
-                               const rs_free_set *fs, const rs_calib_result *res,
-                               const char *cmd, rs_error *err) {
+                               const rs_free_set *fs, const rs_calib_result *res, const char *cmd,
+                               rs_error *err) {
   char name[RS_PATH_MAX + 16];
   partial_name(a->out, name, sizeof name);
   rs_outdir pd;
@@ -362,8 +361,8 @@ int rs_cmd_calibrate(int argc, char **argv) {
   /* An interrupt before the report is complete, in any phase but the profiles, leaves DIR as it
    * was and the best point so far in DIR.partial. */
   if (st == RS_OK && !res.interrupted && !prof_interrupted)
-    st = rs_calib_write_report(od.work, a.base, &base, &ts, &fs, &res, prof, nprof, 0, cmd,
-                               &plots, &err);
+    st = rs_calib_write_report(od.work, a.base, &base, &ts, &fs, &res, prof, nprof, 0, cmd, &plots,
+                               &err);
   int partial = st == RS_OK && (res.interrupted || (*interrupted && !prof_interrupted));
   if (st == RS_OK && partial) {
     rs_outdir_abort(&od);
@@ -378,9 +377,10 @@ int rs_cmd_calibrate(int argc, char **argv) {
     rs_cli_error("%s", err.msg);
     rc = rs_exit_code(st);
   } else if (partial) {
-    rs_cli_warning("interrupted: the best point so far is in %s.partial/calibrated.partial.cfg; "
-                   "%s is unchanged",
-                   od.final, od.final);
+    rs_cli_warning(
+        "interrupted: the best point so far is in %s.partial/calibrated.partial.cfg; "
+        "%s is unchanged",
+        od.final, od.final);
     rc = 130;
   } else if (prof_interrupted) {
     rs_cli_warning("interrupted during the profiles: %s holds the complete fit without them",

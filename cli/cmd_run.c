@@ -114,9 +114,7 @@ static int write_outputs(const run_args *a, const char *dir, int argc, char **ar
   rs_run_info info = {cmd, a->sets, a->nsets, stats};
   snprintf(path, sizeof path, "%s/series.csv", dir);
   rs_status st = RS_OK;
-  {
-    st = rs_output_write_csv(path, s, &err);
-  }
+  { st = rs_output_write_csv(path, s, &err); }
   if (st == RS_OK) {
     snprintf(path, sizeof path, "%s/manifest.cfg", dir);
     st = rs_output_write_manifest(path, p, prov, &info, &err);

@@ -140,7 +140,9 @@ void rs_cli_signals_install(void) {
   sigaction(SIGTERM, &sa, NULL);
 }
 
-volatile sig_atomic_t *rs_cli_interrupt_flag(void) { return &interrupted; }
+volatile sig_atomic_t *rs_cli_interrupt_flag(void) {
+  return &interrupted;
+}
 
 int rs_cli_outdir_begin(rs_outdir *d, const char *dir, int no_clobber) {
   rs_error err;

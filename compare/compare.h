@@ -147,7 +147,7 @@ typedef struct rs_compare {
   double to;               /* span end of every run */
   /* the band, when computed (rs_compare_band) */
   int has_band;
-  int threads; /* OpenMP threads of rs_compare_run, also used to draw the figures */
+  int threads;           /* OpenMP threads of rs_compare_run, also used to draw the figures */
   int nfits;             /* parameter sets kept (the best fit included) */
   int ntried;            /* re-calibrations tried */
   double band_threshold; /* cost threshold: (1 + tolerance) x best cost */
