@@ -111,17 +111,17 @@ static void run_refit(const rs_params *est, const rs_targets *ts, const rs_free_
   out->cost = (double)INFINITY;
   out->fitted = start;
   rs_calib_options co = rs_calib_default_options();
-  co.nstarts = 1; /* start 0: the estimate, with b moved */
-  co.threads = 1;
   co.max_iter = opt->max_iter;
   co.interrupt = opt->interrupt;
-  rs_calib_result res;
+  /* one start from the estimate with b moved, without the description (covariance,
+   * collinearity): only the cost and the fitted point enter the band */
+  rs_calib_start st;
+  rs_params fitted;
   rs_error err;
-  if (rs_calibrate(&start, ts, &sub, &co, &res, &err) == RS_OK) {
-    out->cost = res.cost;
-    out->fitted = res.fitted;
+  if (rs_calib_refit(&start, ts, &sub, &co, &st, &fitted, &err) == RS_OK && isfinite(st.cost)) {
+    out->cost = st.cost;
+    out->fitted = fitted;
   }
-  rs_calib_result_free(&res);
 }
 
 /* ---------------------------------------------------------------- the band */
