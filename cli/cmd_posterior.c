@@ -270,6 +270,8 @@ int rs_cmd_posterior(int argc, char **argv) {
       rc = rs_cli_outdir_commit(&od);
       if (rc == 0) (void)rs_remove_tree(partial); /* the checkpoint is spent */
       if (rc == 0) report(&a, &dr, s, &fs, &pm.sigma, seconds);
+      if (rc == 130)
+        rs_cli_warning("the draws are complete in %s; --resume writes the outputs", ck);
     }
   }
   if (st != RS_OK && rc == 0) {

@@ -545,9 +545,10 @@ rs_status rs_post_sample(const rs_post_problem *pb, const rs_post_options *opt_i
     }
   }
   if (opt.progress) fputc('\n', stderr);
-  if (st == RS_OK && out->interrupted && opt.checkpoint)
-    st = write_checkpoint(opt.checkpoint, &s, &opt, out, err);
-  if (st == RS_OK && !out->interrupted && opt.checkpoint) remove(opt.checkpoint);
+  /* the last state goes to the checkpoint also when the chains are complete: the caller
+   * removes it once the outputs are safely written, so an interrupt while they are written
+   * loses nothing (--resume then only writes them) */
+  if (st == RS_OK && opt.checkpoint) st = write_checkpoint(opt.checkpoint, &s, &opt, out, err);
   for (int c = 0; c < s.nchains; c++) {
     out->proposed += s.ch[c].proposed;
     out->accepted += s.ch[c].accepted;

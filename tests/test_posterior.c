@@ -352,9 +352,18 @@ static void a_resumed_run_equals_an_uninterrupted_one(void) {
   CHECK(memcmp(a.x, c.x, sizeof(double) * k * 2) == 0);
   CHECK(memcmp(a.logprior, c.logprior, sizeof(double) * k) == 0);
   CHECK(a.accepted == c.accepted && a.evals == c.evals);
-  /* a checkpoint of other options is refused */
-  CHECK(rs_post_sample(&pb, &opt, 0, &b, &err) == RS_OK); /* leaves no checkpoint when done */
+  /* a complete run leaves its final state (the caller removes it once its outputs are
+   * written): resuming from it gives the same draws at once */
+  CHECK(rs_post_sample(&pb, &opt, 0, &b, &err) == RS_OK);
   rs_post_draws_free(&b);
+  CHECK(rs_post_sample(&pb, &opt, 1, &b, &err) == RS_OK);
+  CHECK(b.resumed_at > 0 && memcmp(a.x, b.x, sizeof(double) * k * 2) == 0);
+  rs_post_draws_free(&b);
+  /* a checkpoint of other options is refused; no checkpoint at all is an I/O error */
+  opt.samples += 1;
+  CHECK(rs_post_sample(&pb, &opt, 1, &b, &err) != RS_OK);
+  rs_post_draws_free(&b);
+  remove(ck);
   CHECK(rs_post_sample(&pb, &opt, 1, &b, &err) == RS_ERR_IO);
   rs_post_draws_free(&a);
   rs_post_draws_free(&c);
