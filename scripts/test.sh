@@ -33,7 +33,12 @@ cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRELSIM_SANITIZE=ON 
   -DRELSIM_WERROR=ON "${extra_args[@]+"${extra_args[@]}"}" >/dev/null
 cmake --build build/asan -j"$(nproc)" >/dev/null
 LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp" UBSAN_OPTIONS="print_stacktrace=1" \
-  ctest --test-dir build/asan --output-on-failure -j"$(nproc)"
+  ctest --test-dir build/asan --output-on-failure -j"$(nproc)" -E '^test_sens_mpi$'
+# Under mpirun, OpenMPI's plugins leak at MPI_Finalize and are unloaded before LeakSanitizer
+# reports, so their frames have no name a suppression could match: that test runs with
+# AddressSanitizer and UBSan but without leak checking.
+ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS="print_stacktrace=1" \
+  ctest --test-dir build/asan --output-on-failure -R '^test_sens_mpi$'
 
 echo "test: the loaders' fuzz harnesses, ${RELSIM_FUZZ_SECONDS:-20} s each"
 RELSIM_CMAKE_ARGS="${extra_args[*]+"${extra_args[*]}"}" scripts/fuzz.sh "${RELSIM_FUZZ_SECONDS:-20}"
