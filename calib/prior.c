@@ -154,7 +154,7 @@ const char *rs_free_prior_describe(const rs_free_param *fp, char *buf, size_t n)
 }
 
 double rs_free_prior_logpdf(const rs_free_param *fp, double x) {
-  if (!(x >= fp->lower && x <= fp->upper)) return -INFINITY;
+  if (!(x >= fp->lower && x <= fp->upper)) return (double)-INFINITY;
   return log_density(fp, x) - fp->prior_lnz;
 }
 

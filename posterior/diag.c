@@ -100,7 +100,7 @@ double rs_post_ess(const double *x, int chains, int n) {
     goto done;
   }
   /* rho_t = 1 - (mean_var - acov_t) / var_plus; Geyer's positive, monotone pair sums. */
-  double tau = 0.0, prev = INFINITY;
+  double tau = 0.0, prev = (double)INFINITY;
   int t = 0;
   for (; t + 1 < n; t += 2) {
     double r0 = t == 0 ? 1.0 : 1.0 - (mean_var - acov[t]) / var_plus;

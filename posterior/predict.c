@@ -126,7 +126,7 @@ rs_status rs_post_reweight(rs_post_sample_set *ss, const rs_free_set *def, const
     map[nm][1] = sj;
     nm++;
   }
-  double mx = -INFINITY;
+  double mx = (double)-INFINITY;
   for (int k = 0; k < ss->n; k++) {
     const double *x = ss->x + (size_t)k * (size_t)ss->np;
     double lw = 0.0;
@@ -257,7 +257,7 @@ void rs_post_weighted_summary(const double *v, long stride, int n, const double 
   memset(out, 0, sizeof *out);
   out->median = out->q05 = out->q25 = out->q75 = out->q95 = out->p_positive = (double)NAN;
   if (!t) return;
-  double mx = -INFINITY;
+  double mx = (double)-INFINITY;
   for (int k = 0; k < n; k++)
     if (logw[k] > mx) mx = logw[k];
   int m = 0;

@@ -20,6 +20,8 @@
  *
  * Burn-in: the first `warmup` draws of every chain (by default half of them) are the warm-up
  * and are discarded by the summaries; the acceptance rate counts the kept iterations only. */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
+
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
