@@ -20,13 +20,7 @@ ctest --test-dir build --output-on-failure -j"$(nproc)"
 # arguments for them in build/cmake-args).
 extra_args=()
 [ -s build/cmake-args ] && read -r -a extra_args <build/cmake-args
-if ! command -v clang >/dev/null; then
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo=sudo
-  echo "test: installing clang"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends clang >/dev/null
-fi
+# (clang, for the fuzz harnesses and the clang build, is installed by scripts/fuzz.sh)
 
 echo "test: the suite under AddressSanitizer and UBSan"
 cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRELSIM_SANITIZE=ON \
