@@ -8,6 +8,7 @@
 #include <signal.h>
 
 #include "params.h"
+#include "targets.h"
 #include "sim.h"
 
 /* Each takes the arguments after the subcommand name (argv[0] is the subcommand) and returns
@@ -71,6 +72,27 @@ int rs_cli_outdir_commit(rs_outdir *d);
 int rs_cli_parse_base(const char *cmd, int argc, char **argv, const char *usage,
                       int (*option)(int argc, char **argv, int *i, void *args), void *args,
                       const char **base);
+
+/* DIR.partial for the output folder out (trailing slashes dropped): a folder beside it for the
+ * state of an interrupted calibration or posterior, at the same depth (relative paths in it are
+ * those of DIR). */
+void rs_cli_partial_dir(const char *out, char *buf, size_t n);
+
+/* The options that calibrate and posterior share: the fit's inputs and outputs. */
+#define RS_CLI_MAX_SETS 256
+typedef struct rs_cli_fit_args {
+  const char *targets[RS_TARGET_FILES_MAX]; /* --targets, in order */
+  int ntargets;
+  int paper_only;                    /* --paper-only */
+  const char *free_file;             /* --free */
+  const char *out;                   /* -o, --out */
+  const char *sets[RS_CLI_MAX_SETS]; /* --set, in order */
+  int nsets;
+  int quiet, no_clobber; /* -q, --no-clobber */
+} rs_cli_fit_args;
+/* One of those options at argv[*i] for command cmd: -1 when handled (advancing *i past its
+ * value), 0 when argv[*i] is none of them, else the exit status of a usage error. */
+int rs_cli_fit_option(const char *cmd, int argc, char **argv, int *i, rs_cli_fit_args *f);
 
 /* The target files when no --targets is given: the paper's figures and the external data,
  * appended to targets[*n]. */

@@ -73,10 +73,10 @@ static const char calibrate_usage[] =
 static const char default_thesis[] = "params/scenarios/no_regionalization.cfg";
 
 typedef struct cal_args {
-  const char *base, *free_file, *out, *sets[256];
-  const char *targets[RS_TARGET_FILES_MAX];
+  const char *base;
+  rs_cli_fit_args fit; /* --targets, --paper-only, --free, -o, --set, -q, --no-clobber */
   const char *starts[RS_CALIB_MAX_EXTRA]; /* --start files */
-  int ntargets, nsets, nstart_files, quiet, paper_only, no_clobber;
+  int nstart_files;
   rs_calib_options opt;
   char profile_list[1024]; /* the --profile names, split in place into profiles[] */
   const char *profiles[RS_PROFILE_MAX + 1];
@@ -113,22 +113,9 @@ static int parse_option(int argc, char **argv, int *i, void *args) {
   long x;
 #define VALUE(name) \
   if (!(v = rs_cli_optarg(argc, argv, i, name))) return 2
-  if (rs_cli_is_opt(arg, "--targets", NULL)) {
-    VALUE("--targets");
-    if (a->ntargets == RS_TARGET_FILES_MAX) {
-      rs_cli_error("calibrate: at most %d --targets files", RS_TARGET_FILES_MAX);
-      return 2;
-    }
-    a->targets[a->ntargets++] = v;
-  } else if (strcmp(arg, "--paper-only") == 0) {
-    a->paper_only = 1;
-  } else if (rs_cli_is_opt(arg, "--free", NULL)) {
-    VALUE("--free");
-    a->free_file = v;
-  } else if (rs_cli_is_opt(arg, "--out", "-o")) {
-    VALUE("--out");
-    a->out = v;
-  } else if (rs_cli_is_opt(arg, "--starts", NULL)) {
+  int shared = rs_cli_fit_option("calibrate", argc, argv, i, &a->fit);
+  if (shared != 0) return shared;
+  if (rs_cli_is_opt(arg, "--starts", NULL)) {
     VALUE("--starts");
     if (rs_cli_parse_int("calibrate", "--starts", v, 1, 1024, &x)) return 2;
     a->opt.nstarts = (int)x;
@@ -158,13 +145,6 @@ static int parse_option(int argc, char **argv, int *i, void *args) {
       return 2;
     }
     a->opt.jacobian = strcmp(v, "fd") == 0 ? RS_JAC_FD : RS_JAC_SENS;
-  } else if (rs_cli_is_opt(arg, "--set", NULL)) {
-    VALUE("--set");
-    if (a->nsets == 256) {
-      rs_cli_error("calibrate: at most 256 --set options");
-      return 2;
-    }
-    a->sets[a->nsets++] = v;
   } else if (rs_cli_is_opt(arg, "--profile", NULL)) {
     VALUE("--profile");
     if (add_profiles(a, v)) return 2;
@@ -180,10 +160,6 @@ static int parse_option(int argc, char **argv, int *i, void *args) {
     VALUE("--thesis-to");
     if (rs_cli_parse_int("calibrate", "--thesis-to", v, 2002, 2200, &x)) return 2;
     a->thesis_to = (double)x;
-  } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
-    a->quiet = 1;
-  } else if (strcmp(arg, "--no-clobber") == 0) {
-    a->no_clobber = 1;
   } else {
     rs_cli_error("calibrate: unknown option '%s' (see relsim calibrate --help)", arg);
     return 2;
@@ -194,16 +170,16 @@ static int parse_option(int argc, char **argv, int *i, void *args) {
 
 static int parse_args(int argc, char **argv, cal_args *a) {
   memset(a, 0, sizeof *a);
-  a->free_file = "params/free.cfg";
-  a->out = "out/calibration";
+  a->fit.free_file = "params/free.cfg";
+  a->fit.out = "out/calibration";
   a->opt = rs_calib_default_options();
   a->profile_points = 7;
   a->thesis = default_thesis;
   a->thesis_to = 2025.0;
   int rc = rs_cli_parse_base("calibrate", argc, argv, calibrate_usage, parse_option, a, &a->base);
   if (rc >= 0) return rc;
-  if (a->ntargets == 0) rs_cli_default_targets(a->targets, &a->ntargets);
-  a->opt.progress = !a->quiet && isatty(STDERR_FILENO);
+  if (a->fit.ntargets == 0) rs_cli_default_targets(a->fit.targets, &a->fit.ntargets);
+  a->opt.progress = !a->fit.quiet && isatty(STDERR_FILENO);
   return -1;
 }
 
@@ -225,7 +201,7 @@ static void summary(const cal_args *a, const rs_targets *ts, const rs_calib_resu
   printf(
       "relsim: calibrated %d parameters of %s against %d targets (%d modelled, %d of them "
       "data%s) in %.1f s\n",
-      res->n, a->base, ts->n, modelled, data, a->paper_only ? "; --paper-only" : "", seconds);
+      res->n, a->base, ts->n, modelled, data, a->fit.paper_only ? "; --paper-only" : "", seconds);
   long eruns, fallbacks;
   rs_sim_ensemble_totals(&eruns, &fallbacks);
   printf(
@@ -238,23 +214,15 @@ static void summary(const cal_args *a, const rs_targets *ts, const rs_calib_resu
     printf("  profiles of %d parameter%s (%d re-fits%s) in %.1f s\n", nprof, nprof == 1 ? "" : "s",
            points, prof[0].ncol > 0 ? ", with the thesis scenario at each" : "", pseconds);
   }
-  printf("  %s/calibrated.cfg, fit.md, fit.csv, parameters.csv, %sseries.csv, plots/\n", a->out,
+  printf("  %s/calibrated.cfg, fit.md, fit.csv, parameters.csv, %sseries.csv, plots/\n", a->fit.out,
          nprof > 0 ? "profiles.csv, " : "");
-}
-
-/* DIR.partial: a folder of its own for the best point of an interrupted calibration, beside
- * DIR (so relative paths in it are those of DIR). */
-static void partial_name(const char *out, char *buf, size_t n) {
-  size_t len = strlen(out);
-  while (len > 1 && out[len - 1] == '/') len--;
-  snprintf(buf, n, "%.*s.partial", (int)len, out);
 }
 
 static rs_status write_partial(const cal_args *a, const rs_params *base, const rs_targets *ts,
                                const rs_free_set *fs, const rs_calib_result *res, const char *cmd,
                                rs_error *err) {
   char name[RS_PATH_MAX + 16];
-  partial_name(a->out, name, sizeof name);
+  rs_cli_partial_dir(a->fit.out, name, sizeof name);
   rs_outdir pd;
   rs_status st = rs_outdir_begin(&pd, name, 0, err);
   if (st != RS_OK) return st;
@@ -269,7 +237,7 @@ static rs_status write_partial(const cal_args *a, const rs_params *base, const r
 /* A complete calibration into DIR makes an earlier DIR.partial stale. */
 static void remove_partial(const char *out) {
   char name[RS_PATH_MAX + 16];
-  partial_name(out, name, sizeof name);
+  rs_cli_partial_dir(out, name, sizeof name);
   (void)rs_remove_tree(name);
 }
 
@@ -280,7 +248,7 @@ int rs_cmd_calibrate(int argc, char **argv) {
   rs_params base;
   rs_provenance *prov = malloc(sizeof *prov);
   if (!prov) return 1;
-  rc = rs_cli_load(a.base, a.sets, a.nsets, (double)NAN, &base, prov);
+  rc = rs_cli_load(a.base, a.fit.sets, a.fit.nsets, (double)NAN, &base, prov);
   /* The extra starts: each file's free-parameter values (rs_calibrate clamps them into the
    * bounds). The --set overrides are the base's, not theirs. */
   rs_params *extra = NULL;
@@ -301,9 +269,9 @@ int rs_cmd_calibrate(int argc, char **argv) {
   rs_targets ts;
   rs_free_set fs;
   memset(&ts, 0, sizeof ts);
-  rs_status st = rs_targets_load_files(a.targets, a.ntargets, a.paper_only, base.v[RS_P_SPAN_START],
-                                       base.v[RS_P_SPAN_END], &ts, &err);
-  if (st == RS_OK) st = rs_free_load(a.free_file, &base, &fs, &err);
+  rs_status st = rs_targets_load_files(a.fit.targets, a.fit.ntargets, a.fit.paper_only,
+                                       base.v[RS_P_SPAN_START], base.v[RS_P_SPAN_END], &ts, &err);
+  if (st == RS_OK) st = rs_free_load(a.fit.free_file, &base, &fs, &err);
   /* The profiles' names and the thesis scenario are checked now, not after the fit. */
   const char *bad_opt = NULL;
   if (st == RS_OK && a.nprofiles > 0 &&
@@ -324,7 +292,7 @@ int rs_cmd_calibrate(int argc, char **argv) {
   volatile sig_atomic_t *interrupted = rs_cli_interrupt_flag();
   a.opt.interrupt = interrupted;
   rs_outdir od;
-  rc = rs_cli_outdir_begin(&od, a.out, a.no_clobber);
+  rc = rs_cli_outdir_begin(&od, a.fit.out, a.fit.no_clobber);
   if (rc != 0) {
     rs_targets_free(&ts);
     free(extra);
@@ -369,7 +337,7 @@ int rs_cmd_calibrate(int argc, char **argv) {
     st = write_partial(&a, &base, &ts, &fs, &res, cmd, &err);
   } else if (st == RS_OK) {
     st = rs_outdir_commit(&od, &err); /* also after an interrupt during the profiles */
-    if (st == RS_OK) remove_partial(a.out);
+    if (st == RS_OK) remove_partial(a.fit.out);
   }
   rs_outdir_abort(&od);
   if (st == RS_OK && !partial && !plots.rendered) rs_cli_warning("no images: %s", plots.why_not);

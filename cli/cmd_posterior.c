@@ -56,9 +56,9 @@ static const char posterior_usage[] =
     "iterations, so that even a hard kill loses little. A complete run removes DIR.partial.\n";
 
 typedef struct post_args {
-  const char *base, *free_file, *out, *start, *sets[256];
-  const char *targets[RS_TARGET_FILES_MAX];
-  int ntargets, nsets, quiet, paper_only, resume, log_scale, no_clobber;
+  const char *base, *start;
+  rs_cli_fit_args fit; /* --targets, --paper-only, --free, -o, --set, -q, --no-clobber */
+  int resume, log_scale;
   rs_post_options opt;
 } post_args;
 
@@ -72,22 +72,9 @@ static int parse_option(int argc, char **argv, int *i, void *args) {
   VALUE(name);                                                      \
   if (rs_cli_parse_int("posterior", name, v, lo, hi, &x)) return 2; \
   dst = (int)x
-  if (rs_cli_is_opt(arg, "--targets", NULL)) {
-    VALUE("--targets");
-    if (a->ntargets == RS_TARGET_FILES_MAX) {
-      rs_cli_error("posterior: at most %d --targets files", RS_TARGET_FILES_MAX);
-      return 2;
-    }
-    a->targets[a->ntargets++] = v;
-  } else if (strcmp(arg, "--paper-only") == 0) {
-    a->paper_only = 1;
-  } else if (rs_cli_is_opt(arg, "--free", NULL)) {
-    VALUE("--free");
-    a->free_file = v;
-  } else if (rs_cli_is_opt(arg, "--out", "-o")) {
-    VALUE("--out");
-    a->out = v;
-  } else if (rs_cli_is_opt(arg, "--start", NULL)) {
+  int shared = rs_cli_fit_option("posterior", argc, argv, i, &a->fit);
+  if (shared != 0) return shared;
+  if (rs_cli_is_opt(arg, "--start", NULL)) {
     VALUE("--start");
     a->start = v;
   } else if (rs_cli_is_opt(arg, "--chains", NULL)) {
@@ -108,13 +95,6 @@ static int parse_option(int argc, char **argv, int *i, void *args) {
     a->log_scale = 1;
   } else if (strcmp(arg, "--resume") == 0) {
     a->resume = 1;
-  } else if (strcmp(arg, "--no-clobber") == 0) {
-    a->no_clobber = 1;
-  } else if (rs_cli_is_opt(arg, "--set", NULL)) {
-    VALUE("--set");
-    if (a->nsets < 256) a->sets[a->nsets++] = v;
-  } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
-    a->quiet = 1;
   } else {
     rs_cli_error("posterior: unknown option '%s' (see relsim posterior --help)", arg);
     return 2;
@@ -126,14 +106,14 @@ static int parse_option(int argc, char **argv, int *i, void *args) {
 
 static int parse_args(int argc, char **argv, post_args *a) {
   memset(a, 0, sizeof *a);
-  a->free_file = "params/free.cfg";
-  a->out = "out/posterior";
+  a->fit.free_file = "params/free.cfg";
+  a->fit.out = "out/posterior";
   a->start = "params/calibrated.cfg";
   a->opt = rs_post_default_options();
   int rc = rs_cli_parse_base("posterior", argc, argv, posterior_usage, parse_option, a, &a->base);
   if (rc >= 0) return rc;
-  if (a->ntargets == 0) rs_cli_default_targets(a->targets, &a->ntargets);
-  a->opt.progress = !a->quiet && isatty(STDERR_FILENO);
+  if (a->fit.ntargets == 0) rs_cli_default_targets(a->fit.targets, &a->fit.ntargets);
+  a->opt.progress = !a->fit.quiet && isatty(STDERR_FILENO);
   return -1;
 }
 
@@ -187,7 +167,7 @@ static void report(const post_args *a, const rs_post_draws *dr, const rs_post_su
       "bulk ESS/s at the lowest)\n  %s/chains.csv, summary.md, summary.csv, posterior.cfg, "
       "plots/\n",
       dr->chains, dr->samples, d, seconds, dr->evals, (double)dr->evals / fmax(seconds, 1e-9),
-      s[we].ess_bulk / fmax(seconds, 1e-9), a->out);
+      s[we].ess_bulk / fmax(seconds, 1e-9), a->fit.out);
 }
 
 int rs_cmd_posterior(int argc, char **argv) {
@@ -197,17 +177,17 @@ int rs_cmd_posterior(int argc, char **argv) {
   rs_params base, start;
   rs_provenance *prov = malloc(sizeof *prov);
   if (!prov) return 1;
-  rc = rs_cli_load(a.base, a.sets, a.nsets, (double)NAN, &base, prov);
-  if (rc == 0) rc = rs_cli_load(a.start, a.sets, a.nsets, (double)NAN, &start, prov);
+  rc = rs_cli_load(a.base, a.fit.sets, a.fit.nsets, (double)NAN, &base, prov);
+  if (rc == 0) rc = rs_cli_load(a.start, a.fit.sets, a.fit.nsets, (double)NAN, &start, prov);
   free(prov);
   if (rc) return rc;
   rs_error err;
   rs_targets ts;
   rs_free_set fs;
   memset(&ts, 0, sizeof ts);
-  rs_status st = rs_targets_load_files(a.targets, a.ntargets, a.paper_only, base.v[RS_P_SPAN_START],
-                                       base.v[RS_P_SPAN_END], &ts, &err);
-  if (st == RS_OK) st = rs_free_load(a.free_file, &base, &fs, &err);
+  rs_status st = rs_targets_load_files(a.fit.targets, a.fit.ntargets, a.fit.paper_only,
+                                       base.v[RS_P_SPAN_START], base.v[RS_P_SPAN_END], &ts, &err);
+  if (st == RS_OK) st = rs_free_load(a.fit.free_file, &base, &fs, &err);
   if (st != RS_OK) {
     rs_cli_error("%s", err.msg);
     rs_targets_free(&ts);
@@ -222,17 +202,15 @@ int rs_cmd_posterior(int argc, char **argv) {
   rs_params at;
   /* the chains' state lives beside DIR (DIR.partial/checkpoint.bin), DIR is replaced whole */
   char partial[4096], ck[4200];
-  size_t outlen = strlen(a.out);
-  while (outlen > 1 && a.out[outlen - 1] == '/') outlen--;
-  snprintf(partial, sizeof partial, "%.*s.partial", (int)outlen, a.out);
+  rs_cli_partial_dir(a.fit.out, partial, sizeof partial);
   snprintf(ck, sizeof ck, "%s/checkpoint.bin", partial);
   rs_outdir od;
   memset(&od, 0, sizeof od);
   od.lock_fd = -1;
   st = cov && cov2 ? RS_OK : rs_fail(&err, RS_ERR_NOMEM, "posterior: out of memory");
   if (st == RS_OK) {
-    rc = rs_cli_outdir_begin(&od, a.out, a.no_clobber);
-    if (rc != 0) st = rs_fail(&err, RS_ERR_IO, "%s: not written", a.out);
+    rc = rs_cli_outdir_begin(&od, a.fit.out, a.fit.no_clobber);
+    if (rc != 0) st = rs_fail(&err, RS_ERR_IO, "%s: not written", a.fit.out);
   }
   if (st == RS_OK) st = rs_mkdir_p(partial, &err);
   if (st == RS_OK) st = warm_covariance(&start, &ts, &fs, a.opt.threads, &at, cov, &err);

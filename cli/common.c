@@ -190,6 +190,44 @@ int rs_cli_parse_base(const char *cmd, int argc, char **argv, const char *usage,
   return -1;
 }
 
+void rs_cli_partial_dir(const char *out, char *buf, size_t n) {
+  size_t len = strlen(out);
+  while (len > 1 && out[len - 1] == '/') len--;
+  snprintf(buf, n, "%.*s.partial", (int)len, out);
+}
+
+int rs_cli_fit_option(const char *cmd, int argc, char **argv, int *i, rs_cli_fit_args *f) {
+  const char *arg = argv[*i], *v;
+  if (rs_cli_is_opt(arg, "--targets", NULL)) {
+    if (!(v = rs_cli_optarg(argc, argv, i, "--targets"))) return 2;
+    if (f->ntargets == RS_TARGET_FILES_MAX) {
+      rs_cli_error("%s: at most %d --targets files", cmd, RS_TARGET_FILES_MAX);
+      return 2;
+    }
+    f->targets[f->ntargets++] = v;
+  } else if (strcmp(arg, "--paper-only") == 0) {
+    f->paper_only = 1;
+  } else if (rs_cli_is_opt(arg, "--free", NULL)) {
+    if (!(f->free_file = rs_cli_optarg(argc, argv, i, "--free"))) return 2;
+  } else if (rs_cli_is_opt(arg, "--out", "-o")) {
+    if (!(f->out = rs_cli_optarg(argc, argv, i, "--out"))) return 2;
+  } else if (rs_cli_is_opt(arg, "--set", NULL)) {
+    if (!(v = rs_cli_optarg(argc, argv, i, "--set"))) return 2;
+    if (f->nsets == RS_CLI_MAX_SETS) {
+      rs_cli_error("%s: at most %d --set options", cmd, RS_CLI_MAX_SETS);
+      return 2;
+    }
+    f->sets[f->nsets++] = v;
+  } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
+    f->quiet = 1;
+  } else if (strcmp(arg, "--no-clobber") == 0) {
+    f->no_clobber = 1;
+  } else {
+    return 0;
+  }
+  return -1;
+}
+
 void rs_cli_default_targets(const char **targets, int *n) {
   targets[(*n)++] = "params/targets.cfg";
   targets[(*n)++] = "params/targets/data.cfg";

@@ -383,7 +383,7 @@ events_are_validated_and_close_edges_merged() {
 }
 
 # --set reads values as a file does: spaces on either side, subnormal numbers; an error the
-# overrides cause says so; calibrate refuses a 257th --set instead of ignoring it.
+# overrides cause says so; calibrate and posterior refuse a 257th --set instead of ignoring it.
 set_values_parse_like_file_values() {
   local out=(-q --no-plots -o "$TMP/o") s
   for s in ' tfp.lambda=0.05' 'tfp.lambda=0.05 ' 'tfp.lambda = 0.05' 'ties.omega=4e-320'; do
@@ -396,9 +396,12 @@ set_values_parse_like_file_values() {
   expect_in "$TMP/err" "--set"
   local sets=()
   for s in $(seq 1 257); do sets+=(--set tfp.lambda=0.05); done
-  "$RELSIM" calibrate params/baseline.cfg "${sets[@]}" -q -o "$TMP/c" 2>"$TMP/err"
-  expect_status 2 $? "257 --set options"
-  expect_in "$TMP/err" "at most 256 --set"
+  local cmd
+  for cmd in calibrate posterior; do
+    "$RELSIM" "$cmd" params/baseline.cfg "${sets[@]}" -q -o "$TMP/c" 2>"$TMP/err"
+    expect_status 2 $? "$cmd with 257 --set options"
+    expect_in "$TMP/err" "$cmd: at most 256 --set"
+  done
   return 0
 }
 
