@@ -95,11 +95,11 @@ long rs_input_getline(FILE *fp, char **line, size_t *cap, const char *path, int 
                       rs_error *err) {
   errno = 0;
   ssize_t n = getline(line, cap, fp);
-  if (n < 0) {
-    if (ferror(fp))
-      return rs_fail(err, RS_ERR_IO, "%s:%d: read error: %s", path, lineno, strerror(errno)), -2;
-    return -1;
+  if (n < 0 && ferror(fp)) {
+    rs_fail(err, RS_ERR_IO, "%s:%d: read error: %s", path, lineno, strerror(errno));
+    return -2;
   }
+  if (n < 0) return -1;
   if ((size_t)n != strlen(*line)) {
     rs_fail(err, RS_ERR_INPUT, "%s:%d: a NUL byte in the line (is this a text file?)", path,
             lineno);
